@@ -1,0 +1,38 @@
+package dev.campaignstream.http;
+
+import dev.campaignstream.protocol.StreamError;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Server-sent events: {@code id: n} and {@code data: {"text": ...}} per piece of text, then
+ * {@code event: done} or {@code event: error}. What a browser's {@code EventSource} consumes.
+ */
+final class EventStreamSink extends CampaignSink {
+
+  static final String MEDIA_TYPE = "text/event-stream; charset=utf-8";
+
+  EventStreamSink(HttpServerResponse response, String prompt) {
+    super(response, prompt);
+  }
+
+  @Override
+  void chunk(long seq, String text) {
+    head(MEDIA_TYPE, true);
+    response.write("id: " + seq + "\ndata: {\"text\":" + Json.encode(text) + "}\n\n");
+  }
+
+  @Override
+  void end(String finishReason, JsonObject usage) {
+    head(MEDIA_TYPE, true);
+    JsonObject done = new JsonObject().put("finish_reason", finishReason).put("usage", usage);
+    response.end("event: done\ndata: " + done.encode() + "\n\n");
+  }
+
+  @Override
+  void failStarted(StreamError error) {
+    JsonObject data = new JsonObject().put("status", error.status()).put("detail", error.detail());
+    response.end("event: error\ndata: " + data.encode() + "\n\n");
+  }
+}

@@ -1,0 +1,127 @@
+package dev.campaignstream.http;
+
+import dev.campaignstream.config.StreamSettings;
+import dev.campaignstream.protocol.Addresses;
+import dev.campaignstream.protocol.Frame;
+import dev.campaignstream.protocol.OpenAck;
+import dev.campaignstream.protocol.OpenStream;
+import dev.campaignstream.protocol.StreamError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The streams of one HTTP verticle instance: their shared inbox on the event bus, the
+ * handshake that hands each new stream to a worker, and one periodic sweep that keeps them
+ * alive (pings) and gives up on those whose worker went silent.
+ */
+final class HttpStreams {
+
+  private final Vertx vertx;
+  private final EventBus bus;
+  private final StreamSettings settings;
+  private final StreamLimiter limiter;
+  private final String inbox = Addresses.newInbox("http");
+  private final Map<String, HttpStream> streams = new HashMap<>();
+  private MessageConsumer<Frame> consumer;
+  private long sweepTimer = -1;
+
+  HttpStreams(Vertx vertx, StreamSettings settings, StreamLimiter limiter) {
+    this.vertx = vertx;
+    this.bus = vertx.eventBus();
+    this.settings = settings;
+    this.limiter = limiter;
+  }
+
+  Future<Void> start() {
+    consumer = bus.consumer(inbox, message -> {
+      Frame frame = message.body();
+      HttpStream stream = streams.get(frame.streamId());
+      if (stream != null) {
+        stream.onFrame(frame);
+      }
+    });
+    long tick = Math.max(10, Math.min(settings.heartbeatMs(), settings.livenessTimeoutMs() / 4));
+    sweepTimer = vertx.setPeriodic(tick, id -> sweep());
+    return consumer.completion();
+  }
+
+  Future<Void> stop() {
+    vertx.cancelTimer(sweepTimer);
+    new ArrayList<>(streams.values()).forEach(stream -> stream.fail(
+        new StreamError(503, "shutdown", "The service is shutting down, try again", 1L)));
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  /** Streams this instance holds now. */
+  int size() {
+    return streams.size();
+  }
+
+  /**
+   * Starts a stream for a caller, or answers 503 at once when the node is at its cap.
+   */
+  void open(HttpServerResponse response, CampaignSink sink, String prompt, String requestId) {
+    if (!limiter.tryAcquire()) {
+      Problem.of(503, "This node is serving its maximum of " + limiter.max() + " streams, try again shortly")
+          .retryAfter(1L).send(response);
+      return;
+    }
+    HttpStream stream = new HttpStream(UUID.randomUUID().toString(), sink, this, settings.creditWindow());
+    streams.put(stream.id(), stream);
+    response.closeHandler(v -> stream.callerGone());
+    OpenStream open = new OpenStream(stream.id(), inbox, prompt, settings.creditWindow(), requestId);
+    bus.<JsonObject>request(Addresses.OPEN, open.toJson(),
+            new DeliveryOptions().setSendTimeout(settings.handshakeTimeoutMs()))
+        .onSuccess(reply -> stream.accepted(OpenAck.fromJson(reply.body())))
+        .onFailure(failure -> stream.fail(handshakeFailure(failure)));
+  }
+
+  void send(String address, Frame frame) {
+    bus.send(address, frame);
+  }
+
+  void remove(HttpStream stream) {
+    if (streams.remove(stream.id()) != null) {
+      limiter.release();
+    }
+  }
+
+  private void sweep() {
+    if (streams.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    long liveness = TimeUnit.MILLISECONDS.toNanos(settings.livenessTimeoutMs());
+    long heartbeat = TimeUnit.MILLISECONDS.toNanos(settings.heartbeatMs());
+    for (HttpStream stream : new ArrayList<>(streams.values())) {
+      if (!stream.isOpen()) {
+        continue;
+      }
+      if (now - stream.lastHeardNanos > liveness) {
+        stream.fail(new StreamError(503, "worker_lost",
+            "The campaign writer stopped responding, try again", null));
+      } else if (now - stream.lastSentNanos > heartbeat) {
+        stream.ping();
+      }
+    }
+  }
+
+  private static StreamError handshakeFailure(Throwable failure) {
+    if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+      return new StreamError(503, "no_worker", "No campaign writer is available, try again later", 1L);
+    }
+    return new StreamError(503, "handshake_failed", "No campaign writer took the request in time, try again later", 1L);
+  }
+}

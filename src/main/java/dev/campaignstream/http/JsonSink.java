@@ -1,0 +1,44 @@
+package dev.campaignstream.http;
+
+import dev.campaignstream.protocol.StreamError;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/** Collects the whole campaign and answers once, as {@code application/json}. */
+final class JsonSink extends CampaignSink {
+
+  private final StringBuilder text = new StringBuilder();
+
+  JsonSink(HttpServerResponse response, String prompt) {
+    super(response, prompt);
+  }
+
+  @Override
+  void chunk(long seq, String piece) {
+    text.append(piece);
+  }
+
+  @Override
+  void end(String finishReason, JsonObject usage) {
+    head("application/json", false);
+    JsonObject body = new JsonObject()
+        .put("prompt", prompt)
+        .put("campaign", text.toString())
+        .put("model", ack == null ? null : ack.model())
+        .put("finish_reason", finishReason)
+        .put("usage", usage);
+    response.end(body.encode());
+  }
+
+  /** Unreachable: the head is written only by {@link #end}. Reset rather than pretend. */
+  @Override
+  void failStarted(StreamError error) {
+    response.reset();
+  }
+
+  /** The text is held in memory until the end, so the caller's socket never holds credit back. */
+  @Override
+  boolean writeQueueFull() {
+    return false;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.campaignstream.http;
+
+import dev.campaignstream.protocol.StreamError;
+import io.vertx.core.json.JsonObject;
+
+/** Raw UTF-8 text, chunked, each piece flushed as it arrives (what {@code curl -N} shows). */
+final class PlainTextSink extends CampaignSink {
+
+  PlainTextSink(io.vertx.core.http.HttpServerResponse response, String prompt) {
+    super(response, prompt);
+  }
+
+  @Override
+  void chunk(long seq, String text) {
+    head("text/plain; charset=utf-8", true);
+    response.write(text);
+  }
+
+  @Override
+  void end(String finishReason, JsonObject usage) {
+    head("text/plain; charset=utf-8", true);
+    response.end();
+  }
+
+  /**
+   * Plain text has no room for an error marker: the connection is reset before the terminating
+   * chunk, so every HTTP client reports a truncated transfer instead of a clean end.
+   */
+  @Override
+  void failStarted(StreamError error) {
+    response.reset();
+  }
+}

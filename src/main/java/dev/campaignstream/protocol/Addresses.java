@@ -1,0 +1,21 @@
+package dev.campaignstream.protocol;
+
+import java.util.UUID;
+
+/** Event-bus addresses of the stream protocol. */
+public final class Addresses {
+
+  /** Where HTTP verticles send {@link OpenStream} handshakes; every worker consumes it. */
+  public static final String OPEN = "campaign.open";
+
+  private Addresses() {
+  }
+
+  /**
+   * A private inbox for one verticle instance. One consumer per instance (not per stream) keeps
+   * stream set-up free of cluster-wide registrations; frames carry the stream id instead.
+   */
+  public static String newInbox(String role) {
+    return "campaign.inbox." + role + "." + UUID.randomUUID();
+  }
+}

@@ -1,0 +1,226 @@
+package dev.campaignstream.simulator;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * An OpenAI-compatible fake upstream for {@code POST /v1/chat/completions}, speaking the real wire format
+ * (SSE {@code chat.completion.chunk} events, OpenAI error bodies and headers) over real HTTP.
+ * <p>
+ * Each valid request takes the next {@link Behaviour} from a FIFO queue, or the default behaviour when the
+ * queue is empty. Requests rejected by validation (404, 401, 400) do not consume the queue.
+ * <p>
+ * Counters: a request answered with 200 (stream, non-stream or hang) is a started stream and ends exactly once as
+ * completed, aborted (client left first) or faulted (a CUT / ERROR / MALFORMED fault ended it);
+ * {@code started = completed + aborted + faulted + active}. Status faults are not streams.
+ */
+public final class OpenAiSimulator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OpenAiSimulator.class);
+  private static final String CHAT_PATH = "/v1/chat/completions";
+
+  private final Vertx vertx;
+  private final SimulatorOptions options;
+  private final Queue<Behaviour> queue = new ConcurrentLinkedQueue<>();
+  private final List<RecordedRequest> recorded = new ArrayList<>();
+  private volatile Behaviour defaultBehaviour;
+  private volatile Counters counters = new Counters();
+  private HttpServer server;
+
+  private OpenAiSimulator(Vertx vertx, SimulatorOptions options) {
+    this.vertx = vertx;
+    this.options = options;
+    this.defaultBehaviour = options.defaultBehaviour();
+  }
+
+  /** Starts listening on {@code options.host()} / {@code options.port()} (0 = ephemeral). */
+  public static Future<OpenAiSimulator> start(Vertx vertx, SimulatorOptions options) {
+    Objects.requireNonNull(vertx, "vertx");
+    Objects.requireNonNull(options, "options");
+    OpenAiSimulator sim = new OpenAiSimulator(vertx, options);
+    HttpServerOptions serverOptions = new HttpServerOptions()
+      .setHost(options.host())
+      .setPort(options.port())
+      .setTcpNoDelay(true)            // each SSE event should leave immediately, not wait for Nagle
+      .setCompressionSupported(false) // compression would buffer the stream
+      .setReuseAddress(true)
+      .setAcceptBacklog(1024)         // many clients may connect at once in load tests
+      .setIdleTimeout(0);             // hang / stall must stay open until the client gives up
+    sim.server = vertx.createHttpServer(serverOptions).requestHandler(sim::handle);
+    return sim.server.listen().map(s -> {
+      LOG.info("OpenAI simulator listening on {} (auth {})", sim.baseUrl(),
+        options.requireAuth() ? "required" : "not required");
+      return sim;
+    });
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** {@code http://<host>:<port>/v1}. */
+  public String baseUrl() {
+    String host = options.host();
+    if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+      host = "[" + host + "]"; // IPv6 literal
+    }
+    return "http://" + host + ":" + port() + "/v1";
+  }
+
+  public SimulatorOptions options() {
+    return options;
+  }
+
+  public Future<Void> close() {
+    return server.close();
+  }
+
+  /** Behaviour used when the queue is empty. */
+  public void setDefaultBehaviour(Behaviour b) {
+    defaultBehaviour = Objects.requireNonNull(b, "behaviour");
+  }
+
+  /** Each following valid request takes the next behaviour, in order. */
+  public void enqueue(Behaviour... b) {
+    for (Behaviour x : b) {
+      queue.add(Objects.requireNonNull(x, "behaviour"));
+    }
+  }
+
+  /** Every request seen, in arrival order (a snapshot copy). */
+  public List<RecordedRequest> requests() {
+    synchronized (recorded) {
+      return List.copyOf(recorded);
+    }
+  }
+
+  public int activeStreams() {
+    return counters.active.get();
+  }
+
+  public int startedStreams() {
+    return counters.started.get();
+  }
+
+  /** Streams that ended with [DONE], plus normal non-stream responses. */
+  public int completedStreams() {
+    return counters.completed.get();
+  }
+
+  /** Streams whose client closed or reset the connection before the response ended (including hang / stall). */
+  public int abortedStreams() {
+    return counters.aborted.get();
+  }
+
+  /** Streams ended by an injected CUT, ERROR or MALFORMED fault. */
+  public int faultedStreams() {
+    return counters.faulted.get();
+  }
+
+  /** Times a streaming response found the client's connection not draining and waited for drain. */
+  public int pausedCount() {
+    return counters.paused.get();
+  }
+
+  /** Clears queue, recorded requests and counters, and restores the options' default behaviour. */
+  public void reset() {
+    queue.clear();
+    synchronized (recorded) {
+      recorded.clear();
+    }
+    counters = new Counters();
+    defaultBehaviour = options.defaultBehaviour();
+  }
+
+  // ---------------------------------------------------------------- request handling
+
+  private void handle(HttpServerRequest request) {
+    long receivedAt = System.nanoTime();
+    request.body().onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.debug("request body not received: {}", ar.cause().toString());
+        return;
+      }
+      JsonObject body = parseObject(ar.result());
+      synchronized (recorded) {
+        recorded.add(new RecordedRequest(request.method().name(), request.path(),
+          MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body, receivedAt));
+      }
+      String requestId = "req_" + StreamSession.randomId(32);
+      if (request.method() != HttpMethod.POST || !CHAT_PATH.equals(request.path())) {
+        sendError(request.response(), 404, Behaviour.error("Invalid URL (" + request.method().name() + " "
+          + request.path() + ")", "invalid_request_error", null, null), Map.of(), requestId, receivedAt);
+        return;
+      }
+      if (options.requireAuth() && !hasBearer(request.getHeader("authorization"))) {
+        sendError(request.response(), 401, Behaviour.error("You didn't provide an API key. You need to provide"
+            + " your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+          "invalid_request_error", null, "invalid_api_key"), Map.of(), requestId, receivedAt);
+        return;
+      }
+      JsonObject invalid = ChatRequests.validate(body);
+      if (invalid != null) {
+        sendError(request.response(), 400, invalid, Map.of(), requestId, receivedAt);
+        return;
+      }
+      Behaviour behaviour = queue.poll();
+      if (behaviour == null) {
+        behaviour = defaultBehaviour;
+      }
+      LOG.debug("{}: {} model={} stream={}", requestId, behaviour, body.getValue("model"), body.getValue("stream"));
+      if (behaviour.fault() == Behaviour.Fault.STATUS) {
+        sendError(request.response(), behaviour.status(), behaviour.errorBody(), behaviour.errorHeaders(),
+          requestId, receivedAt);
+        return;
+      }
+      new StreamSession(vertx, request, behaviour, body, counters, requestId, receivedAt).start();
+    });
+  }
+
+  private static void sendError(HttpServerResponse response, int status, JsonObject errorBody,
+                                Map<String, String> headers, String requestId, long receivedAt) {
+    response.setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8");
+    StreamSession.openAiHeaders(response, requestId, receivedAt);
+    headers.forEach(response::putHeader); // after the defaults so a fault can override e.g. remaining-requests
+    response.end(errorBody.encodePrettily());
+  }
+
+  private static boolean hasBearer(String authorization) {
+    return authorization != null
+      && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+      && !authorization.substring(7).isBlank();
+  }
+
+  private static JsonObject parseObject(Buffer raw) {
+    if (raw == null || raw.length() == 0) {
+      return null;
+    }
+    try {
+      return new JsonObject(raw); // throws for invalid JSON and for non-object values
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "OpenAiSimulator[" + (server == null ? "not started" : baseUrl()) + "]";
+  }
+}

@@ -1,0 +1,52 @@
+package dev.campaignstream.upstream;
+
+import dev.campaignstream.config.OpenAiSettings;
+import dev.campaignstream.config.StreamSettings;
+import dev.campaignstream.protocol.FrameCodec;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+
+/**
+ * The OpenAI worker: takes campaign streams from the event bus, calls OpenAI with
+ * {@code stream: true}, and sends the text back as it arrives. Deployable on its own, on any
+ * node of a cluster; the OpenAI key lives only here.
+ */
+public final class OpenAiVerticle extends VerticleBase {
+
+  private final OpenAiSettings settings;
+  private final StreamSettings streamSettings;
+  private final boolean simulated;
+  private HttpClient client;
+  private UpstreamStreams streams;
+
+  /**
+   * @param simulated true when {@code settings} point at the built-in simulator, so callers are told
+   */
+  public OpenAiVerticle(OpenAiSettings settings, StreamSettings streamSettings, boolean simulated) {
+    this.settings = settings;
+    this.streamSettings = streamSettings;
+    this.simulated = simulated;
+  }
+
+  @Override
+  public Future<?> start() {
+    FrameCodec.register(vertx.eventBus());
+    client = vertx.createHttpClient(
+        new HttpClientOptions()
+            .setConnectTimeout((int) settings.connectTimeoutMs())
+            .setKeepAlive(true)
+            .setTcpNoDelay(true)
+            .setDecompressionSupported(true),
+        new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
+    streams = new UpstreamStreams(vertx, client, settings, streamSettings, simulated);
+    return streams.start();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return streams.stop().eventually(() -> client.close());
+  }
+}

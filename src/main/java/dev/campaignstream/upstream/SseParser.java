@@ -1,0 +1,268 @@
+package dev.campaignstream.upstream;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Incremental parser for the W3C server-sent-events format.
+ *
+ * <p>One instance per HTTP response; not thread-safe, it is meant to be fed from a single event loop.
+ * Line ends are found on raw bytes and only complete lines are decoded as UTF-8, so a multi-byte
+ * character split across network reads is never mangled.
+ *
+ * <p>Memory is bounded: when the pending event (its field lines plus the unterminated line) grows past
+ * {@code maxEventBytes}, {@link #handle} throws {@link SseFormatException}; the instance must then be
+ * discarded.
+ */
+public final class SseParser {
+
+  private static final byte LF = '\n';
+  private static final byte CR = '\r';
+  private static final byte COLON = ':';
+  private static final byte SPACE = ' ';
+  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+  private static final byte[] DATA = bytes("data");
+  private static final byte[] EVENT = bytes("event");
+  private static final byte[] ID = bytes("id");
+
+  private final int maxEventBytes;
+  private final Handler<SseEvent> eventHandler;
+
+  // Two views over line bytes, created once so that processing a line allocates nothing but its value.
+  private final ChunkBytes chunkBytes = new ChunkBytes();
+  private final PartialBytes partialBytes = new PartialBytes();
+
+  // Bytes of a line whose end has not arrived yet; reused for the whole stream.
+  private byte[] partial = new byte[256];
+  private int partialLength;
+
+  private final StringBuilder data = new StringBuilder();
+  private String eventType;
+  private String lastEventId;
+  private int eventBytes;
+
+  private boolean firstLine = true;
+  // A read ended with CR: an LF starting the next read belongs to the same line end.
+  private boolean skipLeadingLf;
+  private boolean ended;
+  private boolean endedMidEvent;
+
+  public SseParser(int maxEventBytes, Handler<SseEvent> eventHandler) {
+    if (maxEventBytes <= 0) {
+      throw new IllegalArgumentException("maxEventBytes must be positive: " + maxEventBytes);
+    }
+    this.maxEventBytes = maxEventBytes;
+    this.eventHandler = Objects.requireNonNull(eventHandler, "eventHandler");
+  }
+
+  /**
+   * Feeds one network read; dispatches every event it completes, in order. An exception from the
+   * event handler propagates and leaves the rest of this read unparsed.
+   */
+  public void handle(Buffer chunk) {
+    if (ended) {
+      throw new IllegalStateException("stream already ended");
+    }
+    int length = chunk.length();
+    int pos = 0;
+    if (skipLeadingLf && length > 0) {
+      skipLeadingLf = false;
+      if (chunk.getByte(0) == LF) {
+        pos = 1;
+      }
+    }
+    chunkBytes.buffer = chunk;
+    try {
+      int lineStart = pos;
+      for (; pos < length; pos++) {
+        byte b = chunk.getByte(pos);
+        if (b != LF && b != CR) {
+          continue;
+        }
+        if (partialLength == 0) {
+          // Common case: the whole line is inside this read, read it in place.
+          processLine(chunkBytes, lineStart, pos);
+        } else {
+          appendPartial(chunk, lineStart, pos);
+          int completeLength = partialLength;
+          partialLength = 0;
+          processLine(partialBytes, 0, completeLength);
+        }
+        if (ended) {
+          // The handler ended the stream (e.g. on [DONE]); whatever follows is irrelevant.
+          return;
+        }
+        if (b == CR) {
+          if (pos + 1 < length) {
+            if (chunk.getByte(pos + 1) == LF) {
+              pos++;
+            }
+          } else {
+            skipLeadingLf = true;
+          }
+        }
+        lineStart = pos + 1;
+      }
+      if (lineStart < length) {
+        appendPartial(chunk, lineStart, length);
+      }
+    } finally {
+      // Do not keep the caller's buffer reachable between reads.
+      chunkBytes.buffer = null;
+    }
+  }
+
+  /**
+   * The upstream ended. Per the SSE spec an event without its terminating blank line is discarded.
+   *
+   * @return true if an incomplete event was discarded, i.e. the stream was cut mid-event
+   */
+  public boolean end() {
+    if (!ended) {
+      endedMidEvent = hasPartialEvent();
+      ended = true;
+      data.setLength(0);
+      partialLength = 0;
+      partial = null;
+    }
+    return endedMidEvent;
+  }
+
+  /**
+   * Whether data has arrived that no dispatched event covers yet (pending data lines or an
+   * unterminated line). After {@link #end()}, whether the stream ended that way.
+   */
+  public boolean hasPartialEvent() {
+    return ended ? endedMidEvent : data.length() > 0 || partialLength > 0;
+  }
+
+  private void appendPartial(Buffer chunk, int start, int end) {
+    int newLength = partialLength + (end - start);
+    // Checked before growing, so an oversized line never gets buffered.
+    checkLimit(newLength);
+    if (newLength > partial.length) {
+      partial = Arrays.copyOf(partial, Math.max(newLength, partial.length * 2));
+    }
+    chunk.getBytes(start, end, partial, partialLength);
+    partialLength = newLength;
+  }
+
+  private void checkLimit(int lineBytes) {
+    if ((long) eventBytes + lineBytes > maxEventBytes) {
+      throw new SseFormatException("server-sent event larger than " + maxEventBytes + " bytes");
+    }
+  }
+
+  private void processLine(LineBytes line, int start, int end) {
+    if (firstLine) {
+      firstLine = false;
+      if (startsWith(line, start, end, BOM)) {
+        start += BOM.length;
+      }
+    }
+    if (start == end) {
+      dispatch();
+      return;
+    }
+    checkLimit(end - start);
+    if (line.at(start) == COLON) {
+      // Comments are keep-alives and are not retained, so they do not add up toward the limit.
+      return;
+    }
+    eventBytes += end - start;
+
+    int nameEnd = start;
+    while (nameEnd < end && line.at(nameEnd) != COLON) {
+      nameEnd++;
+    }
+    int valueStart = nameEnd;
+    if (valueStart < end) {
+      valueStart++;
+      if (valueStart < end && line.at(valueStart) == SPACE) {
+        valueStart++;
+      }
+    }
+
+    if (nameIs(line, start, nameEnd, DATA)) {
+      data.append(line.utf8(valueStart, end)).append('\n');
+    } else if (nameIs(line, start, nameEnd, EVENT)) {
+      eventType = line.utf8(valueStart, end);
+    } else if (nameIs(line, start, nameEnd, ID)) {
+      String id = line.utf8(valueStart, end);
+      // The spec ignores ids containing NUL; an empty id resets the last event id.
+      if (id.indexOf('\0') < 0) {
+        lastEventId = id.isEmpty() ? null : id;
+      }
+    }
+    // "retry" and unknown fields are ignored: reconnection is the caller's policy.
+  }
+
+  private void dispatch() {
+    eventBytes = 0;
+    String type = eventType;
+    eventType = null;
+    if (data.length() == 0) {
+      return;
+    }
+    String payload = data.substring(0, data.length() - 1);
+    data.setLength(0);
+    eventHandler.handle(new SseEvent(type, payload, lastEventId));
+  }
+
+  private static boolean nameIs(LineBytes line, int start, int end, byte[] name) {
+    return end - start == name.length && startsWith(line, start, end, name);
+  }
+
+  private static boolean startsWith(LineBytes line, int start, int end, byte[] prefix) {
+    if (end - start < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (line.at(start + i) != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] bytes(String ascii) {
+    return ascii.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Lets one line-processing routine read either the current chunk or the partial-line buffer. */
+  private interface LineBytes {
+    byte at(int index);
+
+    String utf8(int start, int end);
+  }
+
+  private static final class ChunkBytes implements LineBytes {
+    Buffer buffer;
+
+    @Override
+    public byte at(int index) {
+      return buffer.getByte(index);
+    }
+
+    @Override
+    public String utf8(int start, int end) {
+      return start == end ? "" : buffer.getString(start, end);
+    }
+  }
+
+  private final class PartialBytes implements LineBytes {
+    @Override
+    public byte at(int index) {
+      return partial[index];
+    }
+
+    @Override
+    public String utf8(int start, int end) {
+      return new String(partial, start, end - start, StandardCharsets.UTF_8);
+    }
+  }
+}

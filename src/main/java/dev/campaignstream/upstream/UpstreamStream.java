@@ -1,0 +1,330 @@
+package dev.campaignstream.upstream;
+
+import dev.campaignstream.config.OpenAiSettings;
+import dev.campaignstream.config.RetrySettings;
+import dev.campaignstream.protocol.Frame;
+import dev.campaignstream.protocol.OpenStream;
+import dev.campaignstream.protocol.StreamError;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker end of one campaign stream: one OpenAI call (retried while nothing has reached
+ * the caller), its server-sent events parsed as they arrive, and each delta sent to the HTTP
+ * side as a chunk frame, never more than the credit the HTTP side has granted. Out of credit,
+ * the upstream response is paused, so TCP backpressure reaches OpenAI. Runs on its verticle's
+ * event loop only.
+ */
+final class UpstreamStream {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamStream.class);
+  private static final int MAX_EVENT_BYTES = 1 << 20;
+
+  private final OpenStream open;
+  private final UpstreamStreams owner;
+  private final OpenAiSettings settings;
+  private final ArrayDeque<Frame> pending = new ArrayDeque<>();
+  private final long startedNanos = System.nanoTime();
+  private long credits;
+  private long seq;
+  private int attempts;
+  private long waitedMs;
+  private HttpClientRequest request;
+  private HttpClientResponse response;
+  private boolean paused;
+  private boolean upstreamDone;
+  private boolean closed;
+  private boolean doneSeen;
+  private String finishReason;
+  private JsonObject usage;
+  long lastUpstreamNanos = startedNanos;
+  long lastHeardNanos = startedNanos;
+  long lastSentNanos = startedNanos;
+
+  UpstreamStream(OpenStream open, UpstreamStreams owner, OpenAiSettings settings) {
+    this.open = open;
+    this.owner = owner;
+    this.settings = settings;
+    this.credits = open.credits();
+  }
+
+  String id() {
+    return open.streamId();
+  }
+
+  void start() {
+    attempts++;
+    owner.call(open)
+        .onSuccess(this::onRequest)
+        .onFailure(failure -> onAttemptFailed(UpstreamErrors.connectionFailed(), null, failure));
+  }
+
+  private void onRequest(HttpClientRequest created) {
+    request = created;
+    // The caller may have left while the connection was being made.
+    if (closed) {
+      created.reset();
+      return;
+    }
+    created.send(ChatRequest.body(settings.model(), open.prompt()))
+        .onSuccess(this::onResponse)
+        .onFailure(failure -> onAttemptFailed(UpstreamErrors.connectionFailed(), null, failure));
+  }
+
+  private void onResponse(HttpClientResponse answer) {
+    if (closed) {
+      request.reset();
+      return;
+    }
+    lastUpstreamNanos = System.nanoTime();
+    if (answer.statusCode() != 200) {
+      answer.body().onComplete(body -> {
+        Buffer content = body.succeeded() ? body.result() : null;
+        StreamError error = UpstreamErrors.forStatus(answer.statusCode(), answer.headers(), content);
+        Long retryAfterMs = UpstreamErrors.retryAfterMillis(answer.headers());
+        if (UpstreamErrors.isRetryableStatus(answer.statusCode(), content)) {
+          onAttemptFailed(error, retryAfterMs, null);
+        } else {
+          fail(error);
+        }
+      });
+      return;
+    }
+    response = answer;
+    SseParser parser = new SseParser(MAX_EVENT_BYTES, event -> onData(event.data()));
+    answer.handler(buffer -> {
+      lastUpstreamNanos = System.nanoTime();
+      try {
+        parser.handle(buffer);
+      } catch (SseFormatException e) {
+        fail(UpstreamErrors.malformed());
+      }
+    });
+    answer.exceptionHandler(failure -> onBroken(failure));
+    answer.endHandler(v -> onUpstreamEnd());
+  }
+
+  private void onData(String data) {
+    if (upstreamDone) {
+      return;
+    }
+    if (ChatChunk.isDone(data)) {
+      doneSeen = true;
+      return;
+    }
+    ChatChunk chunk;
+    try {
+      chunk = ChatChunk.parse(data);
+    } catch (RuntimeException e) {
+      fail(UpstreamErrors.malformed());
+      return;
+    }
+    if (chunk.isError()) {
+      fail(UpstreamErrors.inStream(chunk.error()));
+      return;
+    }
+    if (chunk.hasContent()) {
+      emit(Frame.chunk(id(), ++seq, chunk.content()));
+    }
+    if (chunk.finishReason() != null) {
+      finishReason = chunk.finishReason();
+    }
+    if (chunk.usage() != null) {
+      usage = chunk.usage();
+    }
+  }
+
+  private void onUpstreamEnd() {
+    if (upstreamDone) {
+      return;
+    }
+    if (doneSeen || finishReason != null) {
+      upstreamDone = true;
+      terminal(Frame.end(id(), finishReason == null ? "stop" : finishReason, usage));
+    } else {
+      onBroken(null);
+    }
+  }
+
+  /** The connection broke or the stream ended without its end. */
+  private void onBroken(Throwable failure) {
+    if (upstreamDone) {
+      return;
+    }
+    if (seq == 0) {
+      onAttemptFailed(UpstreamErrors.cut(false), null, failure);
+    } else {
+      fail(UpstreamErrors.cut(true));
+    }
+  }
+
+  /**
+   * An attempt failed before any text was produced: try again after a backoff if the budget
+   * allows, else report the failure.
+   */
+  private void onAttemptFailed(StreamError error, Long retryAfterMs, Throwable cause) {
+    if (closed || upstreamDone) {
+      return;
+    }
+    RetrySettings retry = settings.retry();
+    long backoff = retryAfterMs != null ? retryAfterMs : jitteredBackoff(retry);
+    boolean canRetry = seq == 0 && attempts < retry.maxAttempts() && waitedMs + backoff <= retry.maxTotalWaitMs();
+    LOG.warn("OpenAI call failed for stream {} (request {}): {}{}, attempt {} of {}", id(), open.requestId(),
+        error.kind(), cause == null ? "" : " (" + cause.getClass().getSimpleName() + ")", attempts, retry.maxAttempts());
+    if (!canRetry) {
+      fail(error);
+      return;
+    }
+    resetUpstream();
+    response = null;
+    waitedMs += backoff;
+    owner.retried(this, backoff);
+  }
+
+  private long jitteredBackoff(RetrySettings retry) {
+    long ceiling = Math.min(retry.maxBackoffMs(), retry.initialBackoffMs() << Math.min(20, attempts - 1));
+    return ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
+  }
+
+  /** Called by the owner when a retry's backoff is over. */
+  void retry() {
+    if (!closed && !upstreamDone) {
+      start();
+    }
+  }
+
+  private void emit(Frame chunk) {
+    if (credits > 0 && pending.isEmpty()) {
+      credits--;
+      send(chunk);
+    } else {
+      pending.add(chunk);
+      if (response != null && !paused) {
+        paused = true;
+        response.pause();
+      }
+    }
+  }
+
+  /** The stream's last frame goes after the chunks still waiting for credit. */
+  private void terminal(Frame frame) {
+    if (pending.isEmpty()) {
+      send(frame);
+      close();
+    } else {
+      pending.add(frame);
+    }
+  }
+
+  void onFrame(Frame frame) {
+    lastHeardNanos = System.nanoTime();
+    switch (frame.type()) {
+      case CREDIT -> {
+        credits += frame.value();
+        drain();
+      }
+      case CANCEL -> cancel();
+      default -> {
+        // PING: lastHeardNanos is all it is for.
+      }
+    }
+  }
+
+  private void drain() {
+    while (!pending.isEmpty()) {
+      Frame next = pending.peek();
+      if (next.type() == Frame.Type.CHUNK) {
+        if (credits == 0) {
+          return;
+        }
+        credits--;
+      }
+      pending.poll();
+      send(next);
+      if (next.type() != Frame.Type.CHUNK) {
+        close();
+        return;
+      }
+    }
+    if (paused && !upstreamDone) {
+      paused = false;
+      // Time spent paused for want of credit is not OpenAI's silence.
+      lastUpstreamNanos = System.nanoTime();
+      response.resume();
+    }
+  }
+
+  /** The stream failed on this side: stop OpenAI and tell the caller after what it already has. */
+  void fail(StreamError error) {
+    if (upstreamDone || closed) {
+      return;
+    }
+    upstreamDone = true;
+    resetUpstream();
+    if (seq == 0) {
+      pending.clear();
+    }
+    LOG.info("Stream {} (request {}) failed: {} {}", id(), open.requestId(), error.status(), error.kind());
+    terminal(Frame.error(id(), error));
+  }
+
+  /** The caller is gone: stop OpenAI at once and forget everything. */
+  void cancel() {
+    if (closed) {
+      return;
+    }
+    upstreamDone = true;
+    resetUpstream();
+    pending.clear();
+    close();
+  }
+
+  /** Timeouts and liveness, checked by the owner's periodic sweep. */
+  void check(long now) {
+    long liveness = TimeUnit.MILLISECONDS.toNanos(owner.livenessTimeoutMs());
+    if (now - lastHeardNanos > liveness) {
+      LOG.info("Stream {} (request {}): the HTTP side went silent, cancelling", id(), open.requestId());
+      cancel();
+      return;
+    }
+    if (!upstreamDone) {
+      if (seq == 0 && now - startedNanos > ms(settings.firstTokenTimeoutMs())) {
+        fail(UpstreamErrors.firstTokenTimeout(settings.firstTokenTimeoutMs()));
+      } else if (seq > 0 && !paused && now - lastUpstreamNanos > ms(settings.idleTimeoutMs())) {
+        fail(UpstreamErrors.idleTimeout(settings.idleTimeoutMs()));
+      } else if (settings.totalTimeoutMs() > 0 && now - startedNanos > ms(settings.totalTimeoutMs())) {
+        fail(UpstreamErrors.totalTimeout(settings.totalTimeoutMs()));
+      }
+    }
+    if (!closed && now - lastSentNanos > TimeUnit.MILLISECONDS.toNanos(owner.heartbeatMs())) {
+      send(Frame.ping(id()));
+    }
+  }
+
+  private static long ms(long millis) {
+    return TimeUnit.MILLISECONDS.toNanos(millis);
+  }
+
+  private void resetUpstream() {
+    if (request != null) {
+      request.reset();
+    }
+  }
+
+  private void send(Frame frame) {
+    lastSentNanos = System.nanoTime();
+    owner.send(open.replyTo(), frame);
+  }
+
+  private void close() {
+    closed = true;
+    owner.remove(this);
+  }
+}

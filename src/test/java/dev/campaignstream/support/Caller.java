@@ -1,0 +1,65 @@
+package dev.campaignstream.support;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.PoolOptions;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** A real HTTP client, as a caller of the service would use it. */
+public final class Caller {
+
+  private final HttpClient client;
+  private final int port;
+
+  public Caller(Vertx vertx, int port) {
+    this.client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
+        new PoolOptions().setHttp1MaxSize(1000));
+    this.port = port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** GET with the query string written as given (already percent-encoded), collecting everything. */
+  public Future<CallerResponse> get(String pathAndQuery, String accept) {
+    return get(pathAndQuery, accept, response -> { });
+  }
+
+  /** Like {@link #get(String, String)}, handing over the live response first (to pause or close it). */
+  public Future<CallerResponse> get(String pathAndQuery, String accept, Consumer<HttpClientResponse> onResponse) {
+    return request(HttpMethod.GET, pathAndQuery, accept == null ? Map.of() : Map.of("Accept", accept), onResponse);
+  }
+
+  public Future<CallerResponse> request(HttpMethod method, String pathAndQuery, Map<String, String> headers,
+      Consumer<HttpClientResponse> onResponse) {
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(pathAndQuery);
+    headers.forEach(options::putHeader);
+    return client.request(options).compose(request -> request.send()).compose(response -> {
+      Promise<CallerResponse> done = Promise.promise();
+      CallerResponse seen = new CallerResponse(response.statusCode(), response.headers());
+      response.handler(seen.reads::add);
+      response.endHandler(v -> {
+        seen.endedCleanly = true;
+        done.tryComplete(seen);
+      });
+      response.exceptionHandler(failure -> {
+        seen.failure = failure;
+        done.tryComplete(seen);
+      });
+      onResponse.accept(response);
+      return done.future();
+    });
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+}

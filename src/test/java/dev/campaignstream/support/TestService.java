@@ -1,0 +1,71 @@
+package dev.campaignstream.support;
+
+import dev.campaignstream.CampaignService;
+import dev.campaignstream.config.AppConfig;
+import dev.campaignstream.config.ConfigLoader;
+import dev.campaignstream.simulator.OpenAiSimulator;
+import dev.campaignstream.simulator.SimulatorOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.function.UnaryOperator;
+
+/**
+ * The service under test, wired as in production, against the fake OpenAI on loopback.
+ * Configuration starts from the same defaults the jar uses, with short timeouts for tests.
+ */
+public final class TestService {
+
+  public static final String API_KEY = "sk-test-0123456789abcdefSECRET";
+
+  public final OpenAiSimulator upstream;
+  public final CampaignService service;
+  public final Caller caller;
+
+  private TestService(OpenAiSimulator upstream, CampaignService service, Caller caller) {
+    this.upstream = upstream;
+    this.service = service;
+    this.caller = caller;
+  }
+
+  /** Defaults for tests: one instance of each verticle, port 0, quick timeouts, no retry waits. */
+  public static JsonObject testConfig() {
+    return new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        .put("instances", new JsonObject().put("http", 1).put("worker", 1))
+        .put("openai", new JsonObject()
+            .put("apiKey", API_KEY)
+            .put("model", "gpt-test")
+            .put("connectTimeoutMs", 1000)
+            .put("firstTokenTimeoutMs", 2000)
+            .put("idleTimeoutMs", 2000)
+            .put("retry", new JsonObject().put("maxAttempts", 1)))
+        .put("stream", new JsonObject().put("heartbeatMs", 200).put("livenessTimeoutMs", 1000));
+  }
+
+  public static Future<TestService> start(Vertx vertx) {
+    return start(vertx, json -> json);
+  }
+
+  /** Starts the fake upstream, then the service pointed at it, with the given configuration changes. */
+  public static Future<TestService> start(Vertx vertx, UnaryOperator<JsonObject> configure) {
+    return OpenAiSimulator.start(vertx, SimulatorOptions.forTests()).compose(upstream -> {
+      JsonObject json = configure.apply(testConfig());
+      json.getJsonObject("openai").put("baseUrl", upstream.baseUrl());
+      AppConfig config = ConfigLoader.fromJson(json);
+      return CampaignService.start(vertx, config)
+          .map(service -> new TestService(upstream, service, new Caller(vertx, service.httpPort())));
+    });
+  }
+
+  /** Deep-merges {@code change} into {@code json}, for tests that tweak one setting. */
+  public static JsonObject with(JsonObject json, String section, String key, Object value) {
+    JsonObject node = json.getJsonObject(section);
+    if (node == null) {
+      node = new JsonObject();
+      json.put(section, node);
+    }
+    node.put(key, value);
+    return json;
+  }
+}
