@@ -7,6 +7,7 @@ import dev.campaignstream.http.StreamLimiter;
 import dev.campaignstream.simulator.OpenAiSimulator;
 import dev.campaignstream.simulator.SimulatorOptions;
 import dev.campaignstream.upstream.OpenAiVerticle;
+import dev.campaignstream.upstream.WorkerLoad;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,6 +29,8 @@ public final class CampaignService {
   private final AppConfig config;
   private final OpenAiSimulator simulator;
   private final StreamLimiter limiter;
+  private final WorkerLoad workerLoad = new WorkerLoad();
+  private String workerDeployment;
   private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
 
   private CampaignService(Vertx vertx, AppConfig config, OpenAiSimulator simulator) {
@@ -55,9 +58,10 @@ public final class CampaignService {
   private Future<Void> deploy() {
     ApiContract contract = ApiContract.load();
     Future<String> workers = vertx.deployVerticle(
-        () -> new OpenAiVerticle(config.openai(), config.stream(), config.demo()),
+        () -> new OpenAiVerticle(config.openai(), config.stream(), config.demo(), workerLoad),
         new DeploymentOptions().setInstances(config.workerInstances()));
     return workers
+        .onSuccess(id -> workerDeployment = id)
         .compose(id -> vertx.deployVerticle(() -> {
           HttpVerticle verticle = new HttpVerticle(config.http(), config.stream(), contract, limiter);
           httpVerticles.add(verticle);
@@ -76,6 +80,16 @@ public final class CampaignService {
   /** The simulator standing in for OpenAI, or null when not in demo mode. */
   public OpenAiSimulator simulator() {
     return simulator;
+  }
+
+  /** What this node's workers hold now. */
+  public WorkerLoad workerLoad() {
+    return workerLoad;
+  }
+
+  /** Stops this node's OpenAI workers (as a worker node leaving would), keeping the HTTP front. */
+  public Future<Void> stopWorkers() {
+    return vertx.undeploy(workerDeployment);
   }
 
   public StreamLimiter limiter() {

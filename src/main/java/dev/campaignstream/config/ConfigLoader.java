@@ -29,6 +29,8 @@ public final class ConfigLoader {
       new String[] {"OPENAI_TOTAL_TIMEOUT_MS", "openai.totalTimeoutMs"},
       new String[] {"OPENAI_RETRY_MAX_ATTEMPTS", "openai.retry.maxAttempts"},
       new String[] {"OPENAI_RETRY_MAX_TOTAL_WAIT_MS", "openai.retry.maxTotalWaitMs"},
+      new String[] {"OPENAI_CIRCUIT_MAX_FAILURES", "openai.circuit.maxFailures"},
+      new String[] {"OPENAI_CIRCUIT_RESET_TIMEOUT_MS", "openai.circuit.resetTimeoutMs"},
       new String[] {"HTTP_HOST", "http.host"},
       new String[] {"HTTP_PORT", "http.port"},
       new String[] {"HTTP_MAX_CONCURRENT_STREAMS", "http.maxConcurrentStreams"},
@@ -85,7 +87,10 @@ public final class ConfigLoader {
             number(json, "openai.retry.maxAttempts", 3),
             number(json, "openai.retry.initialBackoffMs", 250L),
             number(json, "openai.retry.maxBackoffMs", 4_000L),
-            number(json, "openai.retry.maxTotalWaitMs", 10_000L)));
+            number(json, "openai.retry.maxTotalWaitMs", 10_000L)),
+        new CircuitSettings(
+            number(json, "openai.circuit.maxFailures", 5),
+            number(json, "openai.circuit.resetTimeoutMs", 10_000L)));
     StreamSettings stream = new StreamSettings(
         number(json, "stream.creditWindow", 32),
         number(json, "stream.heartbeatMs", 1_000L),

@@ -12,6 +12,7 @@ package dev.campaignstream.config;
  * @param idleTimeoutMs       no data from OpenAI for this long once streaming: the stream fails
  * @param totalTimeoutMs      optional cap on a whole stream; 0 means none
  * @param retry               retries before the first text reaches the caller
+ * @param circuit             the circuit breaker around calls
  */
 public record OpenAiSettings(
     String baseUrl,
@@ -22,7 +23,8 @@ public record OpenAiSettings(
     long firstTokenTimeoutMs,
     long idleTimeoutMs,
     long totalTimeoutMs,
-    RetrySettings retry) {
+    RetrySettings retry,
+    CircuitSettings circuit) {
 
   public boolean hasApiKey() {
     return apiKey != null && !apiKey.isBlank();
@@ -30,7 +32,7 @@ public record OpenAiSettings(
 
   public OpenAiSettings withBaseUrl(String url) {
     return new OpenAiSettings(url, apiKey, model, maxConnections, connectTimeoutMs, firstTokenTimeoutMs,
-        idleTimeoutMs, totalTimeoutMs, retry);
+        idleTimeoutMs, totalTimeoutMs, retry, circuit);
   }
 
   @Override
@@ -38,6 +40,6 @@ public record OpenAiSettings(
     return "OpenAiSettings[baseUrl=" + baseUrl + ", apiKey=" + (hasApiKey() ? "(set)" : "(none)")
         + ", model=" + model + ", maxConnections=" + maxConnections + ", connectTimeoutMs=" + connectTimeoutMs
         + ", firstTokenTimeoutMs=" + firstTokenTimeoutMs + ", idleTimeoutMs=" + idleTimeoutMs
-        + ", totalTimeoutMs=" + totalTimeoutMs + ", retry=" + retry + "]";
+        + ", totalTimeoutMs=" + totalTimeoutMs + ", retry=" + retry + ", circuit=" + circuit + "]";
   }
 }

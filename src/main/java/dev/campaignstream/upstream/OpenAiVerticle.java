@@ -19,13 +19,16 @@ public final class OpenAiVerticle extends VerticleBase {
   private final OpenAiSettings settings;
   private final StreamSettings streamSettings;
   private final boolean simulated;
+  private final WorkerLoad load;
   private HttpClient client;
   private UpstreamStreams streams;
 
   /**
    * @param simulated true when {@code settings} point at the built-in simulator, so callers are told
+   * @param load      the node's count of what its workers hold, shared by all instances
    */
-  public OpenAiVerticle(OpenAiSettings settings, StreamSettings streamSettings, boolean simulated) {
+  public OpenAiVerticle(OpenAiSettings settings, StreamSettings streamSettings, boolean simulated, WorkerLoad load) {
+    this.load = load;
     this.settings = settings;
     this.streamSettings = streamSettings;
     this.simulated = simulated;
@@ -41,7 +44,7 @@ public final class OpenAiVerticle extends VerticleBase {
             .setTcpNoDelay(true)
             .setDecompressionSupported(true),
         new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
-    streams = new UpstreamStreams(vertx, client, settings, streamSettings, simulated);
+    streams = new UpstreamStreams(vertx, client, settings, streamSettings, simulated, load);
     return streams.start();
   }
 

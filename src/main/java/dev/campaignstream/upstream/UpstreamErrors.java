@@ -60,6 +60,15 @@ final class UpstreamErrors {
             + "; the campaign is incomplete, try again", null);
   }
 
+  static StreamError circuitOpen(long resetTimeoutMs) {
+    return new StreamError(503, "circuit_open", StreamError.BUSY, Math.max(1, (resetTimeoutMs + 999) / 1000));
+  }
+
+  /** OpenAI is failing rather than refusing us: these count against the circuit breaker. */
+  static boolean isOutage(int status) {
+    return status == 408 || status == 429 || status >= 500;
+  }
+
   static StreamError cut(boolean started) {
     return started
         ? new StreamError(502, "cut", "OpenAI's stream broke off before the campaign was finished, try again", null)

@@ -5,11 +5,14 @@ import dev.campaignstream.config.RetrySettings;
 import dev.campaignstream.protocol.Frame;
 import dev.campaignstream.protocol.OpenStream;
 import dev.campaignstream.protocol.StreamError;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -61,21 +64,25 @@ final class UpstreamStream {
 
   void start() {
     attempts++;
-    owner.call(open)
-        .onSuccess(this::onRequest)
-        .onFailure(failure -> onAttemptFailed(UpstreamErrors.connectionFailed(), null, failure));
+    owner.breaker().<HttpClientResponse>execute(() -> owner.call(open).compose(this::send))
+        .onSuccess(this::onResponse)
+        .onFailure(failure -> {
+          if (failure instanceof OpenCircuitException) {
+            fail(UpstreamErrors.circuitOpen(settings.circuit().resetTimeoutMs()));
+          } else {
+            onAttemptFailed(UpstreamErrors.connectionFailed(), null, failure);
+          }
+        });
   }
 
-  private void onRequest(HttpClientRequest created) {
+  private Future<HttpClientResponse> send(HttpClientRequest created) {
     request = created;
     // The caller may have left while the connection was being made.
     if (closed) {
       created.reset();
-      return;
+      return Future.failedFuture(new CancellationException("the caller left"));
     }
-    created.send(ChatRequest.body(settings.model(), open.prompt()))
-        .onSuccess(this::onResponse)
-        .onFailure(failure -> onAttemptFailed(UpstreamErrors.connectionFailed(), null, failure));
+    return created.send(ChatRequest.body(settings.model(), open.prompt()));
   }
 
   private void onResponse(HttpClientResponse answer) {
@@ -206,6 +213,7 @@ final class UpstreamStream {
       send(chunk);
     } else {
       pending.add(chunk);
+      owner.buffered(1);
       if (response != null && !paused) {
         paused = true;
         response.pause();
@@ -220,6 +228,7 @@ final class UpstreamStream {
       close();
     } else {
       pending.add(frame);
+      owner.buffered(1);
     }
   }
 
@@ -247,6 +256,7 @@ final class UpstreamStream {
         credits--;
       }
       pending.poll();
+      owner.buffered(-1);
       send(next);
       if (next.type() != Frame.Type.CHUNK) {
         close();
@@ -269,7 +279,7 @@ final class UpstreamStream {
     upstreamDone = true;
     resetUpstream();
     if (seq == 0) {
-      pending.clear();
+      clearPending();
     }
     LOG.info("Stream {} (request {}) failed: {} {}", id(), open.requestId(), error.status(), error.kind());
     terminal(Frame.error(id(), error));
@@ -282,8 +292,25 @@ final class UpstreamStream {
     }
     upstreamDone = true;
     resetUpstream();
-    pending.clear();
+    clearPending();
     close();
+  }
+
+  /** The worker is stopping: the caller hears it at once, ahead of any chunks still queued. */
+  void abandon(StreamError error) {
+    if (closed) {
+      return;
+    }
+    upstreamDone = true;
+    resetUpstream();
+    clearPending();
+    send(Frame.error(id(), error));
+    close();
+  }
+
+  private void clearPending() {
+    owner.buffered(-pending.size());
+    pending.clear();
   }
 
   /** Timeouts and liveness, checked by the owner's periodic sweep. */

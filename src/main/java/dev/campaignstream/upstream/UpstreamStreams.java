@@ -6,6 +6,9 @@ import dev.campaignstream.protocol.Addresses;
 import dev.campaignstream.protocol.Frame;
 import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.protocol.OpenStream;
+import dev.campaignstream.protocol.StreamError;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
@@ -13,6 +16,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -21,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 
 /**
  * The streams of one worker instance: it takes handshakes from {@link Addresses#OPEN}, keeps a
@@ -35,6 +40,8 @@ final class UpstreamStreams {
   private final OpenAiSettings settings;
   private final StreamSettings streamSettings;
   private final boolean simulated;
+  private final WorkerLoad load;
+  private final CircuitBreaker breaker;
   private final String inbox = Addresses.newInbox("worker");
   private final String endpoint;
   private final Map<String, UpstreamStream> streams = new HashMap<>();
@@ -42,14 +49,39 @@ final class UpstreamStreams {
   private long sweepTimer = -1;
 
   UpstreamStreams(Vertx vertx, HttpClient client, OpenAiSettings settings, StreamSettings streamSettings,
-      boolean simulated) {
+      boolean simulated, WorkerLoad load) {
     this.vertx = vertx;
+    this.load = load;
     this.bus = vertx.eventBus();
     this.client = client;
     this.settings = settings;
     this.streamSettings = streamSettings;
     this.simulated = simulated;
     this.endpoint = settings.baseUrl().replaceAll("/+$", "") + "/chat/completions";
+    this.breaker = CircuitBreaker.create("openai", vertx, new CircuitBreakerOptions()
+            .setMaxFailures(settings.circuit().maxFailures())
+            .setResetTimeout(settings.circuit().resetTimeoutMs())
+            // Our own timeouts end a hung call; the breaker only counts the outcome.
+            .setTimeout(-1)
+            // No state broadcasts on the (possibly clustered) event bus.
+            .setNotificationAddress(null))
+        .failurePolicy(UpstreamStreams::isOutage);
+  }
+
+  /** A call counts against the circuit when OpenAI could not be reached or was overloaded. */
+  private static boolean isOutage(Future<HttpClientResponse> outcome) {
+    if (outcome.failed()) {
+      return !(outcome.cause() instanceof CancellationException);
+    }
+    return UpstreamErrors.isOutage(outcome.result().statusCode());
+  }
+
+  CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  void buffered(long delta) {
+    load.buffered(delta);
   }
 
   Future<Void> start() {
@@ -68,7 +100,9 @@ final class UpstreamStreams {
 
   Future<Void> stop() {
     vertx.cancelTimer(sweepTimer);
-    new ArrayList<>(streams.values()).forEach(UpstreamStream::cancel);
+    StreamError stopping = new StreamError(503, "worker_stopped", "The campaign writer stopped, try again", 1L);
+    new ArrayList<>(streams.values()).forEach(stream -> stream.abandon(stopping));
+    breaker.close();
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
   }
 
@@ -80,6 +114,7 @@ final class UpstreamStreams {
     OpenStream open = OpenStream.fromJson(message.body());
     UpstreamStream stream = new UpstreamStream(open, this, settings);
     streams.put(stream.id(), stream);
+    load.streamOpened();
     message.reply(new OpenAck(inbox, settings.model(), simulated).toJson());
     stream.start();
   }
@@ -107,7 +142,9 @@ final class UpstreamStreams {
   }
 
   void remove(UpstreamStream stream) {
-    streams.remove(stream.id());
+    if (streams.remove(stream.id()) != null) {
+      load.streamClosed();
+    }
   }
 
   long livenessTimeoutMs() {

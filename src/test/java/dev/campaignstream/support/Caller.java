@@ -19,9 +19,12 @@ public final class Caller {
   private final int port;
 
   public Caller(Vertx vertx, int port) {
-    this.client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
-        new PoolOptions().setHttp1MaxSize(1000));
-    this.port = port;
+    this(vertx, new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+  }
+
+  public Caller(Vertx vertx, HttpClientOptions options) {
+    this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(1000));
+    this.port = options.getDefaultPort();
   }
 
   public int port() {

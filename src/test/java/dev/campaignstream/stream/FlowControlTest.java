@@ -1,0 +1,77 @@
+package dev.campaignstream.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.campaignstream.simulator.Behaviour;
+import dev.campaignstream.support.Eventually;
+import dev.campaignstream.support.TestService;
+import io.vertx.core.Vertx;
+import dev.campaignstream.support.Caller;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A slow reader never makes the service buffer without bound: backpressure reaches OpenAI. */
+@ExtendWith(VertxExtension.class)
+class FlowControlTest {
+
+  // Enough bytes (about 14 MB of events) that the kernel's socket buffers cannot hide them all.
+  private static final int CHUNKS = 400_000;
+  private static final int WINDOW = 32;
+
+  private TestService app;
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext testContext) {
+    TestService.start(vertx, json -> TestService.with(json, "stream", "creditWindow", WINDOW))
+        .onComplete(testContext.succeeding(started -> {
+          app = started;
+          testContext.completeNow();
+        }));
+  }
+
+  @Test
+  void aReaderThatStopsPausesTheUpstreamAndBuffersAtMostAWindow(Vertx vertx, VertxTestContext testContext) {
+    app.upstream.enqueue(Behaviour.stream().withChunks(CHUNKS).withChunkInterval(Duration.ZERO));
+    HttpClientResponse[] live = new HttpClientResponse[1];
+    long[] buffered = new long[2];
+    // A small receive buffer, as a slow mobile reader has, so the caller's socket fills quickly.
+    Caller slowReader = new Caller(vertx, new HttpClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(app.caller.port()).setReceiveBufferSize(16 * 1024));
+    slowReader.get("/campaign?prompt=Acme", "text/event-stream", response -> {
+          live[0] = response;
+          response.pause();
+        })
+        .onComplete(testContext.succeeding(seen -> testContext.verify(() -> {
+          // Once the reader resumes, nothing was lost on the way.
+          assertThat(seen.endedCleanly).isTrue();
+          String body = seen.body();
+          // Every chunk arrived, numbered without a gap, then the done event.
+          int events = body.split("\ndata: \\{\"text\"", -1).length - 1;
+          int lastId = Integer.parseInt(body.substring(body.lastIndexOf("id: ") + 4, body.indexOf('\n',
+              body.lastIndexOf("id: "))));
+          assertThat(lastId).isGreaterThan(CHUNKS * 9 / 10).isEqualTo(events);
+          assertThat(body.substring(body.lastIndexOf("event: "))).startsWith("event: done");
+          assertThat(app.upstream.completedStreams()).isEqualTo(1);
+          testContext.completeNow();
+        })));
+    Eventually.await(vertx, "the upstream was paused", 10_000, () -> app.upstream.pausedCount() > 0)
+        .compose(ms -> Eventually.sleep(vertx, 300))
+        .map(v -> buffered[0] = app.service.workerLoad().bufferedChunks())
+        .compose(v -> Eventually.sleep(vertx, 700))
+        .onComplete(testContext.succeeding(v -> testContext.verify(() -> {
+          buffered[1] = app.service.workerLoad().bufferedChunks();
+          boolean finishedWhilePaused = app.upstream.completedStreams() > 0;
+          live[0].resume();
+          // Parsed but not yet sent: at most one network read's worth of events, however long the wait.
+          assertThat(buffered[0]).isBetween(0L, 1_000L);
+          assertThat(buffered[1]).isBetween(0L, 1_000L);
+          assertThat(finishedWhilePaused).as("the upstream finished while the caller read nothing").isFalse();
+        })));
+  }
+}
