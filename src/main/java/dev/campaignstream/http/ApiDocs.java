@@ -31,7 +31,14 @@ final class ApiDocs {
   }
 
   static void mount(Router router) {
-    router.get("/docs").handler(rc -> rc.redirect("/docs/"));
+    // Vert.x matches "/docs" for "/docs/" too: only the slash-less path is redirected.
+    router.get("/docs").handler(rc -> {
+      if (rc.request().path().endsWith("/")) {
+        rc.next();
+      } else {
+        rc.redirect("/docs/");
+      }
+    });
     // The webjar's own initializer points at a demo API; this one points at ours.
     router.get("/docs/swagger-initializer.js").handler(rc -> rc.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/javascript; charset=utf-8")

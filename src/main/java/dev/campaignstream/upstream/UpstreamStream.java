@@ -7,6 +7,7 @@ import dev.campaignstream.protocol.OpenStream;
 import dev.campaignstream.protocol.StreamError;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -38,6 +39,7 @@ final class UpstreamStream {
   private long credits;
   private long seq;
   private int attempts;
+  private boolean retryPending;
   private long waitedMs;
   private HttpClientRequest request;
   private HttpClientResponse response;
@@ -62,17 +64,58 @@ final class UpstreamStream {
     return open.streamId();
   }
 
+  /**
+   * One attempt, through the circuit breaker: a failed connection or an overloaded answer
+   * (408, 429, 5xx) counts against the circuit; a stream or a refusal (other 4xx) does not.
+   */
   void start() {
-    attempts++;
-    owner.breaker().<HttpClientResponse>execute(() -> owner.call(open).compose(this::send))
-        .onSuccess(this::onResponse)
+    int attempt = ++attempts;
+    owner.breaker().<Answer>execute(() -> owner.call(open).compose(this::send).compose(Answer::read))
+        .onSuccess(answer -> onAnswer(attempt, answer))
         .onFailure(failure -> {
+          if (attempt != attempts) {
+            return;
+          }
           if (failure instanceof OpenCircuitException) {
             fail(UpstreamErrors.circuitOpen(settings.circuit().resetTimeoutMs()));
-          } else {
+          } else if (failure instanceof Answer.Overloaded overloaded) {
+            onErrorStatus(overloaded.answer);
+          } else if (!(failure instanceof CancellationException)) {
             onAttemptFailed(UpstreamErrors.connectionFailed(), null, failure);
           }
         });
+  }
+
+  /**
+   * OpenAI's answer to one attempt: a stream (paused until its handlers are set, since the breaker
+   * hands it on asynchronously), or an error status with its body read at once.
+   */
+  private record Answer(HttpClientResponse stream, int status, MultiMap headers, Buffer body) {
+
+    static Future<Answer> read(HttpClientResponse response) {
+      if (response.statusCode() == 200) {
+        response.pause();
+        return Future.succeededFuture(new Answer(response, 200, response.headers(), null));
+      }
+      return response.body()
+          .recover(unreadable -> Future.succeededFuture(null))
+          .compose(body -> {
+            Answer answer = new Answer(null, response.statusCode(), response.headers(), body);
+            return UpstreamErrors.isOutage(answer.status)
+                ? Future.failedFuture(new Overloaded(answer))
+                : Future.succeededFuture(answer);
+          });
+    }
+
+    /** An overloaded answer travels as a failure so that the breaker counts it. */
+    static final class Overloaded extends RuntimeException {
+      final transient Answer answer;
+
+      Overloaded(Answer answer) {
+        super("OpenAI answered " + answer.status, null, false, false);
+        this.answer = answer;
+      }
+    }
   }
 
   private Future<HttpClientResponse> send(HttpClientRequest created) {
@@ -85,25 +128,19 @@ final class UpstreamStream {
     return created.send(ChatRequest.body(settings.model(), open.prompt()));
   }
 
-  private void onResponse(HttpClientResponse answer) {
-    if (closed) {
-      request.reset();
+  private void onAnswer(int attempt, Answer result) {
+    if (closed || attempt != attempts) {
+      if (result.stream() != null) {
+        result.stream().request().reset();
+      }
       return;
     }
     lastUpstreamNanos = System.nanoTime();
-    if (answer.statusCode() != 200) {
-      answer.body().onComplete(body -> {
-        Buffer content = body.succeeded() ? body.result() : null;
-        StreamError error = UpstreamErrors.forStatus(answer.statusCode(), answer.headers(), content);
-        Long retryAfterMs = UpstreamErrors.retryAfterMillis(answer.headers());
-        if (UpstreamErrors.isRetryableStatus(answer.statusCode(), content)) {
-          onAttemptFailed(error, retryAfterMs, null);
-        } else {
-          fail(error);
-        }
-      });
+    if (result.stream() == null) {
+      onErrorStatus(result);
       return;
     }
+    HttpClientResponse answer = result.stream();
     response = answer;
     SseParser parser = new SseParser(MAX_EVENT_BYTES, event -> onData(event.data()));
     answer.handler(buffer -> {
@@ -114,8 +151,27 @@ final class UpstreamStream {
         fail(UpstreamErrors.malformed());
       }
     });
-    answer.exceptionHandler(failure -> onBroken(failure));
-    answer.endHandler(v -> onUpstreamEnd());
+    // Events of an attempt given up on (reset, then retried) must not touch the next one.
+    answer.exceptionHandler(failure -> {
+      if (attempt == attempts) {
+        onBroken(failure);
+      }
+    });
+    answer.endHandler(v -> {
+      if (attempt == attempts) {
+        onUpstreamEnd();
+      }
+    });
+    answer.resume();
+  }
+
+  private void onErrorStatus(Answer answer) {
+    StreamError error = UpstreamErrors.forStatus(answer.status(), answer.headers(), answer.body());
+    if (UpstreamErrors.isRetryableStatus(answer.status(), answer.body())) {
+      onAttemptFailed(error, UpstreamErrors.retryAfterMillis(answer.headers()), null);
+    } else {
+      fail(error);
+    }
   }
 
   private void onData(String data) {
@@ -177,7 +233,7 @@ final class UpstreamStream {
    * allows, else report the failure.
    */
   private void onAttemptFailed(StreamError error, Long retryAfterMs, Throwable cause) {
-    if (closed || upstreamDone) {
+    if (closed || upstreamDone || retryPending) {
       return;
     }
     RetrySettings retry = settings.retry();
@@ -189,6 +245,8 @@ final class UpstreamStream {
       fail(error);
       return;
     }
+    // Marked first: resetting the attempt reports its own failure, which must not retry twice.
+    retryPending = true;
     resetUpstream();
     response = null;
     waitedMs += backoff;
@@ -202,6 +260,7 @@ final class UpstreamStream {
 
   /** Called by the owner when a retry's backoff is over. */
   void retry() {
+    retryPending = false;
     if (!closed && !upstreamDone) {
       start();
     }

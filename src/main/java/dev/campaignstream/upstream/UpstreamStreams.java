@@ -16,7 +16,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 
 /**
  * The streams of one worker instance: it takes handshakes from {@link Addresses#OPEN}, keeps a
@@ -64,16 +62,7 @@ final class UpstreamStreams {
             // Our own timeouts end a hung call; the breaker only counts the outcome.
             .setTimeout(-1)
             // No state broadcasts on the (possibly clustered) event bus.
-            .setNotificationAddress(null))
-        .failurePolicy(UpstreamStreams::isOutage);
-  }
-
-  /** A call counts against the circuit when OpenAI could not be reached or was overloaded. */
-  private static boolean isOutage(Future<HttpClientResponse> outcome) {
-    if (outcome.failed()) {
-      return !(outcome.cause() instanceof CancellationException);
-    }
-    return UpstreamErrors.isOutage(outcome.result().statusCode());
+            .setNotificationAddress(null));
   }
 
   CircuitBreaker breaker() {

@@ -173,6 +173,24 @@ class UpstreamFailuresTest {
   }
 
   @Test
+  void theOptionalTotalCapEndsALongStreamWithAnErrorEvent(Vertx vertx, VertxTestContext testContext) {
+    // Workers on one event bus share the work: only the capped node's may take this stream.
+    app.service.stopWorkers()
+        .compose(v -> TestService.start(vertx, json -> TestService.with(json, "openai", "totalTimeoutMs", 400)))
+        .compose(capped -> {
+          capped.upstream.enqueue(Behaviour.stream().withChunks(1_000).withChunkInterval(Duration.ofMillis(10)));
+          return capped.caller.get("/campaign?prompt=Acme", "text/event-stream");
+        })
+        .onComplete(testContext.succeeding(seen -> testContext.verify(() -> {
+          List<Event> events = seen.events();
+          assertThat(events.size()).isGreaterThan(5);
+          assertThat(events.get(events.size() - 1).data()).isEqualTo(new JsonObject().put("status", 504)
+              .put("detail", "The campaign took longer than this service's limit of 400 ms"));
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
   void jsonCutMidStreamIsA502Problem(VertxTestContext testContext) {
     expectProblem(testContext, Behaviour.cutAfter(2).withDeltas(DELTAS), "application/json", 502,
         "OpenAI's stream broke off before the campaign was finished, try again", null);
