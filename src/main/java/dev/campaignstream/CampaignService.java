@@ -2,17 +2,23 @@ package dev.campaignstream;
 
 import dev.campaignstream.config.AppConfig;
 import dev.campaignstream.http.ApiContract;
+import dev.campaignstream.http.FrontNode;
 import dev.campaignstream.http.HttpVerticle;
+import dev.campaignstream.http.Lifecycle;
 import dev.campaignstream.http.StreamLimiter;
+import dev.campaignstream.metrics.ServiceMetrics;
 import dev.campaignstream.simulator.OpenAiSimulator;
 import dev.campaignstream.simulator.SimulatorOptions;
 import dev.campaignstream.upstream.OpenAiVerticle;
 import dev.campaignstream.upstream.WorkerLoad;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,16 +34,25 @@ public final class CampaignService {
   private final Vertx vertx;
   private final AppConfig config;
   private final OpenAiSimulator simulator;
-  private final StreamLimiter limiter;
+  private final FrontNode front;
   private final WorkerLoad workerLoad = new WorkerLoad();
   private String workerDeployment;
+  private String httpDeployment;
   private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
 
   private CampaignService(Vertx vertx, AppConfig config, OpenAiSimulator simulator) {
     this.vertx = vertx;
     this.config = config;
     this.simulator = simulator;
-    this.limiter = new StreamLimiter(config.http().maxConcurrentStreams());
+    ServiceMetrics metrics = ServiceMetrics.create(BackendRegistries.getDefaultNow());
+    this.front = new FrontNode(ApiContract.load(), new StreamLimiter(config.http().maxConcurrentStreams()), metrics,
+        new Lifecycle());
+    metrics.gauge("campaign.streams.active", "http", "Streams open now", front.limiter()::active);
+    metrics.gauge("campaign.streams.active", "worker", "Streams open now", workerLoad::streams);
+    metrics.gauge("campaign.buffered.chunks", "worker", "Chunks parsed from OpenAI, waiting for the caller's credit",
+        workerLoad::bufferedChunks);
+    metrics.gauge("campaign.circuit.state", "worker", "Circuit breaker: 0 closed, 1 half-open, 2 open",
+        workerLoad::circuitState);
   }
 
   public static Future<CampaignService> start(Vertx vertx, AppConfig config) {
@@ -56,17 +71,17 @@ public final class CampaignService {
   }
 
   private Future<Void> deploy() {
-    ApiContract contract = ApiContract.load();
     Future<String> workers = vertx.deployVerticle(
-        () -> new OpenAiVerticle(config.openai(), config.stream(), config.demo(), workerLoad),
+        () -> new OpenAiVerticle(config.openai(), config.stream(), config.demo(), workerLoad, front.metrics()),
         new DeploymentOptions().setInstances(config.workerInstances()));
     return workers
         .onSuccess(id -> workerDeployment = id)
         .compose(id -> vertx.deployVerticle(() -> {
-          HttpVerticle verticle = new HttpVerticle(config.http(), config.stream(), contract, limiter);
+          HttpVerticle verticle = new HttpVerticle(config.http(), config.stream(), front);
           httpVerticles.add(verticle);
           return verticle;
         }, new DeploymentOptions().setInstances(config.httpInstances())))
+        .onSuccess(id -> httpDeployment = id)
         .onSuccess(id -> LOG.info("Serving on http://{}:{} (model {}, OpenAI at {})", config.http().host(),
             httpPort(), config.openai().model(), config.openai().baseUrl()))
         .mapEmpty();
@@ -93,7 +108,30 @@ public final class CampaignService {
   }
 
   public StreamLimiter limiter() {
-    return limiter;
+    return front.limiter();
+  }
+
+  /**
+   * Graceful shutdown: readiness turns false and new streams are refused at once; streams in
+   * flight may finish for up to the drain time; those still open then get the error marker
+   * (the HTTP verticles end them as they stop); then Vert.x closes.
+   */
+  public Future<Void> shutdown() {
+    front.lifecycle().startDraining();
+    long drainMs = config.http().drainTimeoutMs();
+    LOG.info("Draining: {} streams in flight, up to {} ms", front.limiter().active(), drainMs);
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMs);
+    vertx.setPeriodic(0, 50, timer -> {
+      if (front.limiter().active() == 0 || System.nanoTime() > deadline) {
+        vertx.cancelTimer(timer);
+        drained.complete();
+      }
+    });
+    return drained.future()
+        .onSuccess(v -> LOG.info("Drained; ending {} streams still open", front.limiter().active()))
+        .compose(v -> vertx.undeploy(httpDeployment))
+        .compose(v -> vertx.close());
   }
 
   public AppConfig config() {

@@ -2,7 +2,10 @@ package dev.campaignstream;
 
 import dev.campaignstream.config.AppConfig;
 import dev.campaignstream.config.ConfigLoader;
+import ch.qos.logback.classic.LoggerContext;
+import dev.campaignstream.metrics.MetricsSetup;
 import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +30,7 @@ public final class Main {
       }
     }
     boolean demo = demoFlag;
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = MetricsSetup.vertx();
     ConfigLoader.load(vertx, confPath)
         .map(config -> demo ? config.withDemo() : config)
         .compose(config -> {
@@ -38,10 +41,34 @@ public final class Main {
           }
           return CampaignService.start(vertx, config);
         })
+        .onSuccess(Main::drainOnSigterm)
         .onFailure(failure -> {
           LOG.error("Start-up failed: {}", failure.getMessage(), failure);
           System.exit(1);
         });
+  }
+
+  /**
+   * SIGTERM drains the node, then the process exits 0: an orchestrator stopping a healthy node
+   * must not see a failure. Halting skips the JVM's default exit status for a signal (143).
+   */
+  private static void drainOnSigterm(CampaignService service) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("SIGTERM: draining");
+      long budgetMs = service.config().http().drainTimeoutMs() + 10_000;
+      int status = 0;
+      try {
+        service.shutdown().toCompletionStage().toCompletableFuture().get(budgetMs, TimeUnit.MILLISECONDS);
+        LOG.info("Stopped cleanly");
+      } catch (Exception e) {
+        LOG.error("Shutdown did not complete cleanly: {}", e.toString());
+        status = 1;
+      }
+      if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+        logback.stop();
+      }
+      Runtime.getRuntime().halt(status);
+    }, "shutdown"));
   }
 
   private static String usage(String problem) {

@@ -34,6 +34,7 @@ public final class ConfigLoader {
       new String[] {"HTTP_HOST", "http.host"},
       new String[] {"HTTP_PORT", "http.port"},
       new String[] {"HTTP_MAX_CONCURRENT_STREAMS", "http.maxConcurrentStreams"},
+      new String[] {"HTTP_DRAIN_TIMEOUT_MS", "http.drainTimeoutMs"},
       new String[] {"HTTP_INSTANCES", "instances.http"},
       new String[] {"WORKER_INSTANCES", "instances.worker"},
       new String[] {"STREAM_CREDIT_WINDOW", "stream.creditWindow"},
@@ -73,7 +74,8 @@ public final class ConfigLoader {
     HttpSettings http = new HttpSettings(
         text(json, "http.host", "0.0.0.0"),
         number(json, "http.port", 8080),
-        number(json, "http.maxConcurrentStreams", 10_000));
+        number(json, "http.maxConcurrentStreams", 10_000),
+        number(json, "http.drainTimeoutMs", 30_000L));
     OpenAiSettings openai = new OpenAiSettings(
         text(json, "openai.baseUrl", "https://api.openai.com/v1"),
         text(json, "openai.apiKey", ""),

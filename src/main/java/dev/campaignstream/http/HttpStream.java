@@ -15,6 +15,7 @@ final class HttpStream {
   private final CampaignSink sink;
   private final HttpStreams streams;
   private final int creditBatch;
+  private final AccessRecord access;
   private String workerInbox;
   private long owedCredits;
   private boolean awaitingDrain;
@@ -22,8 +23,9 @@ final class HttpStream {
   long lastHeardNanos;
   long lastSentNanos;
 
-  HttpStream(String id, CampaignSink sink, HttpStreams streams, int creditWindow) {
+  HttpStream(String id, CampaignSink sink, HttpStreams streams, int creditWindow, AccessRecord access) {
     this.id = id;
+    this.access = access;
     this.sink = sink;
     this.streams = streams;
     // Return credit in batches: one frame per half window instead of one per chunk.
@@ -59,16 +61,22 @@ final class HttpStream {
     switch (frame.type()) {
       case CHUNK -> {
         sink.chunk(frame.value(), frame.text());
+        if (access.chunks == 0) {
+          streams.firstChunk(access.startedNanos);
+        }
+        access.chunk(lastHeardNanos);
+        streams.chunkToCaller();
         owedCredits++;
         returnCreditWhenDrained();
       }
       case END -> {
-        finish();
+        finish("completed");
         sink.end(frame.finishReason(), frame.usage());
       }
       case ERROR -> {
-        finish();
-        sink.fail(frame.streamError());
+        StreamError error = frame.streamError();
+        finish(outcome(error));
+        sink.fail(error);
       }
       default -> {
         // PING: lastHeardNanos is all it is for.
@@ -82,8 +90,12 @@ final class HttpStream {
       return;
     }
     cancelWorker();
-    finish();
+    finish(outcome(error));
     sink.fail(error);
+  }
+
+  private static String outcome(StreamError error) {
+    return error.status() == 504 ? "timed_out" : "failed";
   }
 
   /** The caller closed or reset its connection. */
@@ -92,7 +104,7 @@ final class HttpStream {
       return;
     }
     cancelWorker();
-    finish();
+    finish("cancelled");
   }
 
   void ping() {
@@ -137,8 +149,10 @@ final class HttpStream {
     }
   }
 
-  private void finish() {
+  private void finish(String outcome) {
     finished = true;
+    access.outcome = outcome;
     streams.remove(this);
+    streams.ended(access);
   }
 }

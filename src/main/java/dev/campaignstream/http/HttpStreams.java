@@ -1,6 +1,7 @@
 package dev.campaignstream.http;
 
 import dev.campaignstream.config.StreamSettings;
+import dev.campaignstream.metrics.ServiceMetrics;
 import dev.campaignstream.protocol.Addresses;
 import dev.campaignstream.protocol.Frame;
 import dev.campaignstream.protocol.OpenAck;
@@ -32,12 +33,14 @@ final class HttpStreams {
   private final EventBus bus;
   private final StreamSettings settings;
   private final StreamLimiter limiter;
+  private final ServiceMetrics metrics;
   private final String inbox = Addresses.newInbox("http");
   private final Map<String, HttpStream> streams = new HashMap<>();
   private MessageConsumer<Frame> consumer;
   private long sweepTimer = -1;
 
-  HttpStreams(Vertx vertx, StreamSettings settings, StreamLimiter limiter) {
+  HttpStreams(Vertx vertx, StreamSettings settings, StreamLimiter limiter, ServiceMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.settings = settings;
@@ -72,13 +75,14 @@ final class HttpStreams {
   /**
    * Starts a stream for a caller, or answers 503 at once when the node is at its cap.
    */
-  void open(HttpServerResponse response, CampaignSink sink, String prompt, String requestId) {
+  void open(HttpServerResponse response, CampaignSink sink, String prompt, String requestId, AccessRecord access) {
     if (!limiter.tryAcquire()) {
+      metrics.shed();
       Problem.of(503, "This node is serving its maximum of " + limiter.max() + " streams, try again shortly")
           .retryAfter(1L).send(response);
       return;
     }
-    HttpStream stream = new HttpStream(UUID.randomUUID().toString(), sink, this, settings.creditWindow());
+    HttpStream stream = new HttpStream(UUID.randomUUID().toString(), sink, this, settings.creditWindow(), access);
     streams.put(stream.id(), stream);
     response.closeHandler(v -> stream.callerGone());
     OpenStream open = new OpenStream(stream.id(), inbox, prompt, settings.creditWindow(), requestId);
@@ -90,6 +94,18 @@ final class HttpStreams {
 
   void send(String address, Frame frame) {
     bus.send(address, frame);
+  }
+
+  void firstChunk(long requestStartedNanos) {
+    metrics.firstChunkToCaller(System.nanoTime() - requestStartedNanos);
+  }
+
+  void chunkToCaller() {
+    metrics.chunkToCaller();
+  }
+
+  void ended(AccessRecord access) {
+    metrics.streamEnded(access.representation, access.outcome, System.nanoTime() - access.startedNanos);
   }
 
   void remove(HttpStream stream) {

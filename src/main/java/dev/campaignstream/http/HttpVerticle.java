@@ -35,25 +35,22 @@ public final class HttpVerticle extends VerticleBase {
 
   private final HttpSettings settings;
   private final StreamSettings streamSettings;
-  private final ApiContract contract;
-  private final StreamLimiter limiter;
+  private final FrontNode node;
   private HttpStreams streams;
   private HttpServer server;
 
-  public HttpVerticle(HttpSettings settings, StreamSettings streamSettings, ApiContract contract,
-      StreamLimiter limiter) {
+  public HttpVerticle(HttpSettings settings, StreamSettings streamSettings, FrontNode node) {
     this.settings = settings;
     this.streamSettings = streamSettings;
-    this.contract = contract;
-    this.limiter = limiter;
+    this.node = node;
   }
 
   @Override
   public Future<?> start() {
     FrameCodec.register(vertx.eventBus());
-    streams = new HttpStreams(vertx, streamSettings, limiter);
+    streams = new HttpStreams(vertx, streamSettings, node.limiter(), node.metrics());
     return streams.start()
-        .compose(v -> OpenAPIContract.from(vertx, contract.forRouter()))
+        .compose(v -> OpenAPIContract.from(vertx, node.contract().forRouter()))
         .map(this::router)
         .compose(router -> vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
             .requestHandler(router)
@@ -73,6 +70,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private Router router(OpenAPIContract openApi) {
     RouterBuilder builder = RouterBuilder.create(vertx, openApi, new QueryExtractor());
+    ApiContract contract = node.contract();
     builder.rootHandler(HttpVerticle::requestId);
     builder.getRoute("echo").addHandler(HttpVerticle::echo);
     builder.getRoute("campaign").addHandler(this::campaign);
@@ -80,6 +78,9 @@ public final class HttpVerticle extends VerticleBase {
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8").end(contract.yaml()));
     builder.getRoute("contractJson").addHandler(rc -> rc.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(contract.json().encode()));
+    builder.getRoute("liveness").addHandler(HealthRoutes.liveness(vertx));
+    builder.getRoute("readiness").addHandler(HealthRoutes.readiness(vertx, node.lifecycle()));
+    builder.getRoute("metrics").addHandler(MetricsRoute.create());
     requireHandlers(builder.getRoutes());
     Router router = builder.createRouter();
     ApiDocs.mount(router);
@@ -104,6 +105,7 @@ public final class HttpVerticle extends VerticleBase {
     String id = given != null && SANE_REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
     rc.put(REQUEST_ID, id);
     rc.response().putHeader(REQUEST_ID, id);
+    AccessRecord.start(rc, id);
     rc.next();
   }
 
@@ -113,6 +115,10 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void campaign(RoutingContext rc) {
+    if (node.lifecycle().draining()) {
+      Problem.of(503, "This node is shutting down, try again").retryAfter(1L).send(rc.response());
+      return;
+    }
     Representation representation = Representation.negotiate(rc.parsedHeaders().accept());
     if (representation == null) {
       Problem.of(406, "Cannot produce " + rc.request().getHeader(HttpHeaders.ACCEPT)
@@ -120,8 +126,10 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     String prompt = query(rc, "prompt");
+    AccessRecord access = AccessRecord.of(rc);
+    access.representation = representation.mediaType();
     CampaignSink sink = CampaignSink.create(representation, rc.response(), prompt);
-    streams.open(rc.response(), sink, prompt, rc.get(REQUEST_ID));
+    streams.open(rc.response(), sink, prompt, rc.get(REQUEST_ID), access);
   }
 
   /** A query parameter as validated against the contract. */

@@ -8,6 +8,9 @@ public final class Addresses {
   /** Where HTTP verticles send {@link OpenStream} handshakes; every worker consumes it. */
   public static final String OPEN = "campaign.open";
 
+  /** Where readiness checks ask whether any worker is there, and its circuit's state. */
+  public static final String PROBE = "campaign.probe";
+
   private Addresses() {
   }
 

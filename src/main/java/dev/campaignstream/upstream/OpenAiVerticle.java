@@ -2,6 +2,7 @@ package dev.campaignstream.upstream;
 
 import dev.campaignstream.config.OpenAiSettings;
 import dev.campaignstream.config.StreamSettings;
+import dev.campaignstream.metrics.ServiceMetrics;
 import dev.campaignstream.protocol.FrameCodec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,15 +21,19 @@ public final class OpenAiVerticle extends VerticleBase {
   private final StreamSettings streamSettings;
   private final boolean simulated;
   private final WorkerLoad load;
+  private final ServiceMetrics metrics;
   private HttpClient client;
   private UpstreamStreams streams;
 
   /**
    * @param simulated true when {@code settings} point at the built-in simulator, so callers are told
    * @param load      the node's count of what its workers hold, shared by all instances
+   * @param metrics   where the worker's figures go
    */
-  public OpenAiVerticle(OpenAiSettings settings, StreamSettings streamSettings, boolean simulated, WorkerLoad load) {
+  public OpenAiVerticle(OpenAiSettings settings, StreamSettings streamSettings, boolean simulated, WorkerLoad load,
+      ServiceMetrics metrics) {
     this.load = load;
+    this.metrics = metrics;
     this.settings = settings;
     this.streamSettings = streamSettings;
     this.simulated = simulated;
@@ -44,7 +49,7 @@ public final class OpenAiVerticle extends VerticleBase {
             .setTcpNoDelay(true)
             .setDecompressionSupported(true),
         new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
-    streams = new UpstreamStreams(vertx, client, settings, streamSettings, simulated, load);
+    streams = new UpstreamStreams(vertx, client, settings, streamSettings, simulated, load, metrics);
     return streams.start();
   }
 

@@ -79,6 +79,7 @@ final class UpstreamStream {
           if (failure instanceof OpenCircuitException) {
             fail(UpstreamErrors.circuitOpen(settings.circuit().resetTimeoutMs()));
           } else if (failure instanceof Answer.Overloaded overloaded) {
+            owner.metrics().upstreamStatus(overloaded.answer.status());
             onErrorStatus(overloaded.answer);
           } else if (!(failure instanceof CancellationException)) {
             onAttemptFailed(UpstreamErrors.connectionFailed(), null, failure);
@@ -136,6 +137,7 @@ final class UpstreamStream {
       return;
     }
     lastUpstreamNanos = System.nanoTime();
+    owner.metrics().upstreamStatus(result.status());
     if (result.stream() == null) {
       onErrorStatus(result);
       return;
@@ -194,6 +196,9 @@ final class UpstreamStream {
       return;
     }
     if (chunk.hasContent()) {
+      if (seq == 0) {
+        owner.metrics().firstTokenFromUpstream(System.nanoTime() - startedNanos);
+      }
       emit(Frame.chunk(id(), ++seq, chunk.content()));
     }
     if (chunk.finishReason() != null) {
@@ -210,6 +215,7 @@ final class UpstreamStream {
     }
     if (doneSeen || finishReason != null) {
       upstreamDone = true;
+      owner.metrics().usage(usage);
       terminal(Frame.end(id(), finishReason == null ? "stop" : finishReason, usage));
     } else {
       onBroken(null);
@@ -245,6 +251,8 @@ final class UpstreamStream {
       fail(error);
       return;
     }
+    owner.metrics().retry();
+    owner.metrics().upstreamFailure(error.kind());
     // Marked first: resetting the attempt reports its own failure, which must not retry twice.
     retryPending = true;
     resetUpstream();
@@ -337,6 +345,7 @@ final class UpstreamStream {
     }
     upstreamDone = true;
     resetUpstream();
+    owner.metrics().upstreamFailure(error.kind());
     if (seq == 0) {
       clearPending();
     }

@@ -6,6 +6,7 @@ import dev.campaignstream.protocol.Addresses;
 import dev.campaignstream.protocol.Frame;
 import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.protocol.OpenStream;
+import dev.campaignstream.metrics.ServiceMetrics;
 import dev.campaignstream.protocol.StreamError;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
@@ -39,6 +40,7 @@ final class UpstreamStreams {
   private final StreamSettings streamSettings;
   private final boolean simulated;
   private final WorkerLoad load;
+  private final ServiceMetrics metrics;
   private final CircuitBreaker breaker;
   private final String inbox = Addresses.newInbox("worker");
   private final String endpoint;
@@ -47,8 +49,9 @@ final class UpstreamStreams {
   private long sweepTimer = -1;
 
   UpstreamStreams(Vertx vertx, HttpClient client, OpenAiSettings settings, StreamSettings streamSettings,
-      boolean simulated, WorkerLoad load) {
+      boolean simulated, WorkerLoad load, ServiceMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.load = load;
     this.bus = vertx.eventBus();
     this.client = client;
@@ -63,6 +66,11 @@ final class UpstreamStreams {
             .setTimeout(-1)
             // No state broadcasts on the (possibly clustered) event bus.
             .setNotificationAddress(null));
+    load.track(breaker);
+  }
+
+  ServiceMetrics metrics() {
+    return metrics;
   }
 
   CircuitBreaker breaker() {
@@ -81,16 +89,20 @@ final class UpstreamStreams {
       }
     });
     MessageConsumer<JsonObject> opens = bus.consumer(Addresses.OPEN, this::open);
+    MessageConsumer<JsonObject> probes = bus.consumer(Addresses.PROBE,
+        probe -> probe.reply(new JsonObject().put("circuit", breaker.state().name())));
     consumers.add(frames);
     consumers.add(opens);
+    consumers.add(probes);
     sweepTimer = vertx.setPeriodic(sweepTick(), id -> sweep());
-    return Future.all(frames.completion(), opens.completion()).mapEmpty();
+    return Future.all(frames.completion(), opens.completion(), probes.completion()).mapEmpty();
   }
 
   Future<Void> stop() {
     vertx.cancelTimer(sweepTimer);
     StreamError stopping = new StreamError(503, "worker_stopped", "The campaign writer stopped, try again", 1L);
     new ArrayList<>(streams.values()).forEach(stream -> stream.abandon(stopping));
+    load.untrack(breaker);
     breaker.close();
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
   }

@@ -1,5 +1,9 @@
 package dev.campaignstream.upstream;
 
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,6 +16,25 @@ public final class WorkerLoad {
 
   private final AtomicInteger streams = new AtomicInteger();
   private final AtomicLong bufferedChunks = new AtomicLong();
+  private final Set<CircuitBreaker> breakers = new CopyOnWriteArraySet<>();
+
+  /** The worst state among the node's circuit breakers: 0 closed, 1 half-open, 2 open. */
+  public int circuitState() {
+    int worst = 0;
+    for (CircuitBreaker breaker : breakers) {
+      CircuitBreakerState state = breaker.state();
+      worst = Math.max(worst, state == CircuitBreakerState.OPEN ? 2 : state == CircuitBreakerState.HALF_OPEN ? 1 : 0);
+    }
+    return worst;
+  }
+
+  void track(CircuitBreaker breaker) {
+    breakers.add(breaker);
+  }
+
+  void untrack(CircuitBreaker breaker) {
+    breakers.remove(breaker);
+  }
 
   public int streams() {
     return streams.get();

@@ -1,0 +1,60 @@
+package dev.campaignstream.http;
+
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One access-log line per request, written when the response ends or the connection closes:
+ * request id, method, path (never the query, which holds the brand), status, representation,
+ * duration, time to first chunk, chunks and outcome.
+ */
+final class AccessRecord {
+
+  private static final Logger ACCESS = LoggerFactory.getLogger("access");
+  static final String KEY = "access";
+
+  final long startedNanos = System.nanoTime();
+  String representation = "-";
+  String outcome;
+  long firstChunkNanos;
+  long chunks;
+
+  static void start(RoutingContext rc, String requestId) {
+    AccessRecord record = new AccessRecord();
+    rc.put(KEY, record);
+    rc.addEndHandler(ended -> record.log(rc, requestId, ended.succeeded()));
+  }
+
+  static AccessRecord of(RoutingContext rc) {
+    return rc.get(KEY);
+  }
+
+  void chunk(long now) {
+    if (chunks++ == 0) {
+      firstChunkNanos = now;
+    }
+  }
+
+  private void log(RoutingContext rc, String requestId, boolean responseEnded) {
+    long now = System.nanoTime();
+    int status = rc.response().getStatusCode();
+    String result = outcome != null ? outcome : responseEnded ? (status < 400 ? "completed" : "rejected") : "cancelled";
+    ACCESS.atInfo()
+        .addKeyValue("request_id", requestId)
+        .addKeyValue("method", rc.request().method().name())
+        .addKeyValue("path", rc.request().path())
+        .addKeyValue("status", status)
+        .addKeyValue("representation", representation)
+        .addKeyValue("duration_ms", millis(now - startedNanos))
+        .addKeyValue("first_chunk_ms", chunks == 0 ? -1 : millis(firstChunkNanos - startedNanos))
+        .addKeyValue("chunks", chunks)
+        .addKeyValue("outcome", result)
+        .log("{} {} {}", rc.request().method().name(), rc.request().path(), status);
+  }
+
+  private static long millis(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(nanos);
+  }
+}

@@ -1,0 +1,97 @@
+package dev.campaignstream.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.campaignstream.metrics.MetricsSetup;
+import dev.campaignstream.simulator.Behaviour;
+import dev.campaignstream.support.CallerResponse;
+import dev.campaignstream.support.TestService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code GET /metrics} after a few streams: the figures moved as they should. */
+@ExtendWith(VertxExtension.class)
+class MetricsTest {
+
+  private Vertx vertx;
+  private TestService app;
+
+  @BeforeEach
+  void start(VertxTestContext testContext) {
+    vertx = MetricsSetup.vertx();
+    TestService.start(vertx).onComplete(testContext.succeeding(started -> {
+      app = started;
+      testContext.completeNow();
+    }));
+  }
+
+  @AfterEach
+  void stop(VertxTestContext testContext) {
+    vertx.close().onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void streamsAreCountedByOutcomeWithTokensChunksAndUpstreamStatuses(VertxTestContext testContext) {
+    app.upstream.enqueue(Behaviour.stream().withDeltas("One", " two", " three"),
+        Behaviour.cutAfter(2).withDeltas("One", " two", " three"),
+        Behaviour.rateLimitedSeconds(7));
+    app.caller.get("/campaign?prompt=Acme", "text/plain")
+        .compose(completed -> app.caller.get("/campaign?prompt=Acme", "text/event-stream"))
+        .compose(cut -> app.caller.get("/campaign?prompt=Acme", "application/json"))
+        .compose(limited -> app.caller.get("/echo?input_value=" + TestService.API_KEY.substring(0, 20), null))
+        .compose(echo -> app.caller.get("/metrics", null))
+        .onComplete(testContext.succeeding(scrape -> testContext.verify(() -> {
+          assertThat(scrape.status).isEqualTo(200);
+          assertThat(scrape.header("Content-Type")).startsWith("text/plain");
+          String text = scrape.body();
+          assertThat(value(text, "campaign_stream_duration_seconds_count", "outcome=\"completed\"",
+              "representation=\"text/plain\"")).isEqualTo(1.0);
+          assertThat(value(text, "campaign_stream_duration_seconds_count", "outcome=\"failed\"",
+              "representation=\"text/event-stream\"")).isEqualTo(1.0);
+          assertThat(value(text, "campaign_stream_duration_seconds_count", "outcome=\"failed\"",
+              "representation=\"application/json\"")).isEqualTo(1.0);
+          assertThat(value(text, "campaign_chunks_total")).isEqualTo(5.0);
+          assertThat(value(text, "campaign_tokens_total", "type=\"completion\"")).isEqualTo(3.0);
+          assertThat(value(text, "campaign_tokens_total", "type=\"prompt\"")).isGreaterThan(0.0);
+          assertThat(value(text, "campaign_upstream_responses_total", "status=\"200\"")).isEqualTo(2.0);
+          assertThat(value(text, "campaign_upstream_responses_total", "status=\"429\"")).isEqualTo(1.0);
+          assertThat(value(text, "campaign_upstream_failures_total", "kind=\"cut\"")).isEqualTo(1.0);
+          assertThat(value(text, "campaign_upstream_failures_total", "kind=\"rate_limited\"")).isEqualTo(1.0);
+          assertThat(value(text, "campaign_time_to_first_token_seconds_count", "seen_by=\"caller\"")).isEqualTo(2.0);
+          assertThat(value(text, "campaign_time_to_first_token_seconds_count", "seen_by=\"upstream\"")).isEqualTo(2.0);
+          assertThat(value(text, "campaign_streams_active", "side=\"http\"")).isEqualTo(0.0);
+          assertThat(value(text, "campaign_streams_active", "side=\"worker\"")).isEqualTo(0.0);
+          assertThat(value(text, "campaign_circuit_state")).isEqualTo(0.0);
+          // Vert.x's own figures are there too, with the per-instance inboxes folded into one label value.
+          assertThat(text).contains("vertx_http_server_requests_total").contains("vertx_http_client_requests_total")
+              .contains("vertx_eventbus_processed_total").contains("address=\"campaign.inbox.http\"")
+              .contains("jvm_memory_used_bytes").doesNotContain("campaign.inbox.http.");
+          // No brand, no path a caller invented, and never the key.
+          assertThat(text).doesNotContain("Acme").doesNotContain(TestService.API_KEY.substring(0, 20));
+          testContext.completeNow();
+        })));
+  }
+
+  /** The value of the one sample of {@code name} whose labels include all of {@code labels}. */
+  private static double value(String scrape, String name, String... labels) {
+    Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? (\\S+)$").matcher(scrape);
+    List<Double> found = new java.util.ArrayList<>();
+    while (sample.find()) {
+      String labelSet = sample.group(1) == null ? "" : sample.group(1);
+      if (List.of(labels).stream().allMatch(labelSet::contains)) {
+        found.add(Double.parseDouble(sample.group(2)));
+      }
+    }
+    assertThat(found).as(name + " " + List.of(labels)).hasSize(1);
+    return found.get(0);
+  }
+}
