@@ -114,7 +114,8 @@ public final class CampaignService {
   /**
    * Graceful shutdown: readiness turns false and new streams are refused at once; streams in
    * flight may finish for up to the drain time; those still open then get the error marker
-   * (the HTTP verticles end them as they stop); then Vert.x closes.
+   * (the HTTP verticles end them as they stop). The caller closes Vert.x afterwards, from its own
+   * thread: a future made on an event loop that is closing would never report back.
    */
   public Future<Void> shutdown() {
     front.lifecycle().startDraining();
@@ -130,8 +131,7 @@ public final class CampaignService {
     });
     return drained.future()
         .onSuccess(v -> LOG.info("Drained; ending {} streams still open", front.limiter().active()))
-        .compose(v -> vertx.undeploy(httpDeployment))
-        .compose(v -> vertx.close());
+        .compose(v -> vertx.undeploy(httpDeployment));
   }
 
   public AppConfig config() {

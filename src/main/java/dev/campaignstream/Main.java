@@ -41,7 +41,7 @@ public final class Main {
           }
           return CampaignService.start(vertx, config);
         })
-        .onSuccess(Main::drainOnSigterm)
+        .onSuccess(service -> drainOnSigterm(vertx, service))
         .onFailure(failure -> {
           LOG.error("Start-up failed: {}", failure.getMessage(), failure);
           System.exit(1);
@@ -52,13 +52,14 @@ public final class Main {
    * SIGTERM drains the node, then the process exits 0: an orchestrator stopping a healthy node
    * must not see a failure. Halting skips the JVM's default exit status for a signal (143).
    */
-  private static void drainOnSigterm(CampaignService service) {
+  private static void drainOnSigterm(Vertx vertx, CampaignService service) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("SIGTERM: draining");
       long budgetMs = service.config().http().drainTimeoutMs() + 10_000;
       int status = 0;
       try {
         service.shutdown().toCompletionStage().toCompletableFuture().get(budgetMs, TimeUnit.MILLISECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         LOG.info("Stopped cleanly");
       } catch (Exception e) {
         LOG.error("Shutdown did not complete cleanly: {}", e.toString());

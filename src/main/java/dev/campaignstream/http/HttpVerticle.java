@@ -58,9 +58,13 @@ public final class HttpVerticle extends VerticleBase {
         .onSuccess(listening -> server = listening);
   }
 
+  /**
+   * Streams still open get the error marker, then the server closes at once: keep-alive
+   * connections would otherwise hold the undeploy for Vert.x's default grace period.
+   */
   @Override
   public Future<?> stop() {
-    return streams.stop();
+    return streams.stop().compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */

@@ -3,6 +3,7 @@ package dev.campaignstream.support;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -41,14 +42,27 @@ public final class Caller {
     return request(HttpMethod.GET, pathAndQuery, accept == null ? Map.of() : Map.of("Accept", accept), onResponse);
   }
 
+  /** Like {@link #get(String, String)}, telling {@code onRead} of each read as it arrives. */
+  public Future<CallerResponse> watch(String pathAndQuery, String accept, Consumer<Buffer> onRead) {
+    return send(HttpMethod.GET, pathAndQuery, Map.of("Accept", accept), response -> { }, onRead);
+  }
+
   public Future<CallerResponse> request(HttpMethod method, String pathAndQuery, Map<String, String> headers,
       Consumer<HttpClientResponse> onResponse) {
+    return send(method, pathAndQuery, headers, onResponse, read -> { });
+  }
+
+  private Future<CallerResponse> send(HttpMethod method, String pathAndQuery, Map<String, String> headers,
+      Consumer<HttpClientResponse> onResponse, Consumer<Buffer> onRead) {
     RequestOptions options = new RequestOptions().setMethod(method).setURI(pathAndQuery);
     headers.forEach(options::putHeader);
     return client.request(options).compose(request -> request.send()).compose(response -> {
       Promise<CallerResponse> done = Promise.promise();
       CallerResponse seen = new CallerResponse(response.statusCode(), response.headers());
-      response.handler(seen.reads::add);
+      response.handler(read -> {
+        seen.reads.add(read);
+        onRead.accept(read);
+      });
       response.endHandler(v -> {
         seen.endedCleanly = true;
         done.tryComplete(seen);
