@@ -1,4 +1,5 @@
-# Build stage: the same Maven build and jar as the README.
+# syntax=docker/dockerfile:1
+# Build stage: the same Maven build, jar and conf/ that the README and the tests use.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
@@ -7,14 +8,22 @@ COPY src src
 COPY conf conf
 RUN mvn -B -ntp -q -DskipTests package
 
-# Runtime: a JRE, a non-root user, the jar and conf/ (mount another conf/ to override it).
+# Runtime: a JRE, a non-root user, the jar, and conf/ (mount your own over /app/conf to change it).
 FROM eclipse-temurin:17-jre
-RUN useradd --system --uid 10001 --home /app campaign
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /app campaign
 WORKDIR /app
 COPY --from=build /src/target/campaign-stream.jar /app/campaign-stream.jar
 COPY conf /app/conf
-USER campaign
+USER 10001
 EXPOSE 8080
-# Container-aware heap: size it from the container's memory limit, not the host's.
+# Heap sized from the container's memory limit, not the host's; fail fast rather than limp on OOM.
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+# Configuration: environment variables (OPENAI_API_KEY, OPENAI_MODEL, HTTP_PORT, ...), see the README.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD curl -fsS "http://127.0.0.1:${HTTP_PORT:-8080}/health/ready" > /dev/null || exit 1
+# SIGTERM drains streams in flight (HTTP_DRAIN_TIMEOUT_MS), then the process exits 0.
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/campaign-stream.jar --conf /app/conf/config.yaml \"$@\"", "--"]
