@@ -7,6 +7,7 @@ import dev.campaignstream.http.HttpVerticle;
 import dev.campaignstream.http.Lifecycle;
 import dev.campaignstream.http.StreamLimiter;
 import dev.campaignstream.metrics.ServiceMetrics;
+import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.simulator.OpenAiSimulator;
 import dev.campaignstream.simulator.SimulatorOptions;
 import dev.campaignstream.upstream.OpenAiVerticle;
@@ -56,7 +57,8 @@ public final class CampaignService {
   }
 
   public static Future<CampaignService> start(Vertx vertx, AppConfig config) {
-    Future<OpenAiSimulator> simulator = config.demo()
+    // The simulator stands in for OpenAI where the workers run.
+    Future<OpenAiSimulator> simulator = config.demo() && config.role().runsWorkers()
         ? OpenAiSimulator.start(vertx, SimulatorOptions.demo())
         : Future.succeededFuture();
     return simulator.compose(sim -> {
@@ -70,21 +72,37 @@ public final class CampaignService {
     });
   }
 
+  /** Workers first, so that a node serving HTTP can take streams as soon as it listens. */
   private Future<Void> deploy() {
-    Future<String> workers = vertx.deployVerticle(
-        () -> new OpenAiVerticle(config.openai(), config.stream(), config.demo(), workerLoad, front.metrics()),
-        new DeploymentOptions().setInstances(config.workerInstances()));
-    return workers
+    Future<Void> workers = !config.role().runsWorkers() ? Future.<Void>succeededFuture() : vertx.deployVerticle(
+            () -> new OpenAiVerticle(config.openai(), config.stream(),
+                new OpenAck.Worker(config.nodeName(), config.openai().model(), config.demo()), workerLoad,
+                front.metrics()),
+            new DeploymentOptions().setInstances(config.workerInstances()))
         .onSuccess(id -> workerDeployment = id)
-        .compose(id -> vertx.deployVerticle(() -> {
-          HttpVerticle verticle = new HttpVerticle(config.http(), config.stream(), front);
-          httpVerticles.add(verticle);
-          return verticle;
-        }, new DeploymentOptions().setInstances(config.httpInstances())))
-        .onSuccess(id -> httpDeployment = id)
-        .onSuccess(id -> LOG.info("Serving on http://{}:{} (model {}, OpenAI at {})", config.http().host(),
-            httpPort(), config.openai().model(), config.openai().baseUrl()))
         .mapEmpty();
+    return workers
+        .compose(v -> !config.role().runsHttp() ? Future.<Void>succeededFuture() : vertx.deployVerticle(() -> {
+              HttpVerticle verticle = new HttpVerticle(config.http(), config.stream(), front);
+              httpVerticles.add(verticle);
+              return verticle;
+            }, new DeploymentOptions().setInstances(config.httpInstances()))
+            .onSuccess(id -> httpDeployment = id)
+            .mapEmpty())
+        .onSuccess(v -> LOG.info("Node {} ({}{}) up: {}", config.nodeName(), config.role().name().toLowerCase(),
+            config.cluster().enabled() ? ", clustered" : "", describe()));
+  }
+
+  private String describe() {
+    StringBuilder text = new StringBuilder();
+    if (config.role().runsHttp()) {
+      text.append("serving on http://").append(config.http().host()).append(':').append(httpPort()).append(' ');
+    }
+    if (config.role().runsWorkers()) {
+      text.append("calling ").append(config.openai().baseUrl()).append(" (model ").append(config.openai().model())
+          .append(')');
+    }
+    return text.toString().trim();
   }
 
   /** The port the HTTP front listens on. */
@@ -104,7 +122,16 @@ public final class CampaignService {
 
   /** Stops this node's OpenAI workers (as a worker node leaving would), keeping the HTTP front. */
   public Future<Void> stopWorkers() {
-    return vertx.undeploy(workerDeployment);
+    return undeploy(workerDeployment);
+  }
+
+  private Future<Void> undeploy(String deployment) {
+    return deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
+  }
+
+  /** Streams this node still serves, at its front and in its workers. */
+  private int inFlight() {
+    return front.limiter().active() + workerLoad.streams();
   }
 
   public StreamLimiter limiter() {
@@ -120,18 +147,19 @@ public final class CampaignService {
   public Future<Void> shutdown() {
     front.lifecycle().startDraining();
     long drainMs = config.http().drainTimeoutMs();
-    LOG.info("Draining: {} streams in flight, up to {} ms", front.limiter().active(), drainMs);
+    LOG.info("Draining: {} streams in flight, up to {} ms", inFlight(), drainMs);
     Promise<Void> drained = Promise.promise();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMs);
     vertx.setPeriodic(0, 50, timer -> {
-      if (front.limiter().active() == 0 || System.nanoTime() > deadline) {
+      if (inFlight() == 0 || System.nanoTime() > deadline) {
         vertx.cancelTimer(timer);
         drained.complete();
       }
     });
     return drained.future()
-        .onSuccess(v -> LOG.info("Drained; ending {} streams still open", front.limiter().active()))
-        .compose(v -> vertx.undeploy(httpDeployment));
+        .onSuccess(v -> LOG.info("Drained; ending {} streams still open", inFlight()))
+        .compose(v -> undeploy(httpDeployment))
+        .compose(v -> undeploy(workerDeployment));
   }
 
   public AppConfig config() {

@@ -1,51 +1,86 @@
 package dev.campaignstream;
 
+import ch.qos.logback.classic.LoggerContext;
+import dev.campaignstream.cluster.ClusteredVertx;
 import dev.campaignstream.config.AppConfig;
 import dev.campaignstream.config.ConfigLoader;
-import ch.qos.logback.classic.LoggerContext;
+import dev.campaignstream.config.NodeRole;
 import dev.campaignstream.metrics.MetricsSetup;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts a node: {@code java -jar campaign-stream.jar [--demo] [--conf path/to/config.yaml]}.
+ * Starts a node:
+ * {@code java -jar campaign-stream.jar [--demo] [--cluster] [--role all|http|worker] [--conf path/to/config.yaml]}.
  */
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  private static final String USAGE =
+      "Usage: java -jar campaign-stream.jar [--demo] [--cluster] [--role all|http|worker] [--conf path/to/config.yaml]";
 
   private Main() {
   }
 
   public static void main(String[] args) {
-    boolean demoFlag = false;
+    boolean demo = false;
+    boolean cluster = false;
+    NodeRole role = null;
     String confPath = ConfigLoader.DEFAULT_PATH;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--demo" -> demoFlag = true;
-        case "--conf" -> confPath = i + 1 < args.length ? args[++i] : usage("--conf needs a path");
-        default -> usage("unknown argument " + args[i]);
+    try {
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--demo" -> demo = true;
+          case "--cluster" -> cluster = true;
+          case "--role" -> role = NodeRole.parse(value(args, ++i, "--role needs all, http or worker"));
+          case "--conf" -> confPath = value(args, ++i, "--conf needs a path");
+          default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+        }
       }
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage() + ". " + USAGE);
+      System.exit(2);
     }
-    boolean demo = demoFlag;
-    Vertx vertx = MetricsSetup.vertx();
-    ConfigLoader.load(vertx, confPath)
-        .map(config -> demo ? config.withDemo() : config)
-        .compose(config -> {
-          if (!config.demo() && !config.openai().hasApiKey()) {
-            System.err.println("OPENAI_API_KEY is not set: export OPENAI_API_KEY=<your key>, "
-                + "or run with --demo (or DEMO_MODE=true) to use the built-in simulator without a key");
-            System.exit(2);
-          }
-          return CampaignService.start(vertx, config);
-        })
-        .onSuccess(service -> drainOnSigterm(vertx, service))
+    AppConfig config = readConfig(confPath).withFlags(demo, cluster, role);
+    if (config.needsApiKey() && !config.openai().hasApiKey()) {
+      System.err.println("OPENAI_API_KEY is not set: export OPENAI_API_KEY=<your key>, "
+          + "or run with --demo (or DEMO_MODE=true) to use the built-in simulator without a key");
+      System.exit(2);
+    }
+    Future<Vertx> vertx = config.cluster().enabled()
+        ? ClusteredVertx.start(config.cluster())
+        : Future.succeededFuture(MetricsSetup.vertx());
+    vertx.compose(started -> CampaignService.start(started, config)
+            .onSuccess(service -> drainOnSigterm(started, service)))
         .onFailure(failure -> {
           LOG.error("Start-up failed: {}", failure.getMessage(), failure);
           System.exit(1);
         });
+  }
+
+  private static String value(String[] args, int index, String problem) {
+    if (index >= args.length) {
+      throw new IllegalArgumentException(problem);
+    }
+    return args[index];
+  }
+
+  /** The configuration decides whether the node is clustered, so it is read before the node's Vert.x exists. */
+  private static AppConfig readConfig(String confPath) {
+    Vertx reader = Vertx.vertx();
+    try {
+      return ConfigLoader.load(reader, confPath).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      System.err.println("Cannot read the configuration " + confPath + ": " + cause.getMessage());
+      System.exit(2);
+      return null;
+    } finally {
+      reader.close();
+    }
   }
 
   /**
@@ -70,11 +105,5 @@ public final class Main {
       }
       Runtime.getRuntime().halt(status);
     }, "shutdown"));
-  }
-
-  private static String usage(String problem) {
-    System.err.println(problem + ". Usage: java -jar campaign-stream.jar [--demo] [--conf path/to/config.yaml]");
-    System.exit(2);
-    return null;
   }
 }

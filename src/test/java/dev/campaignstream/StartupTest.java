@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class StartupTest {
 
   private static final long EXIT_WITHIN_SECONDS = 20;
-  private static final String USAGE = "Usage: java -jar campaign-stream.jar [--demo] [--conf path/to/config.yaml]";
+  private static final String USAGE =
+      "Usage: java -jar campaign-stream.jar [--demo] [--cluster] [--role all|http|worker] [--conf path/to/config.yaml]";
 
   @TempDir
   Path dir;

@@ -3,29 +3,35 @@ package dev.campaignstream.config;
 /**
  * The whole configuration, read once at start-up and handed to the verticles.
  *
- * @param demo when true, OpenAI is replaced by the built-in simulator and no key is needed
+ * @param role            what this node runs
+ * @param nodeName        how this node is named in logs (the worker that served a stream)
+ * @param httpInstances   HTTP verticle instances
+ * @param workerInstances OpenAI worker verticle instances
+ * @param demo            when true, OpenAI is replaced by the built-in simulator and no key is needed
  */
 public record AppConfig(
     HttpSettings http,
     OpenAiSettings openai,
     StreamSettings stream,
+    ClusterSettings cluster,
+    NodeRole role,
+    String nodeName,
     int httpInstances,
     int workerInstances,
     boolean demo) {
 
   public AppConfig withOpenAi(OpenAiSettings settings) {
-    return new AppConfig(http, settings, stream, httpInstances, workerInstances, demo);
+    return new AppConfig(http, settings, stream, cluster, role, nodeName, httpInstances, workerInstances, demo);
   }
 
-  public AppConfig withHttp(HttpSettings settings) {
-    return new AppConfig(settings, openai, stream, httpInstances, workerInstances, demo);
+  /** Applies the command line: {@code --demo}, {@code --cluster}, {@code --role}. */
+  public AppConfig withFlags(boolean demoFlag, boolean clusterFlag, NodeRole roleFlag) {
+    return new AppConfig(http, openai, stream, clusterFlag ? cluster.enable() : cluster,
+        roleFlag == null ? role : roleFlag, nodeName, httpInstances, workerInstances, demo || demoFlag);
   }
 
-  public AppConfig withDemo() {
-    return new AppConfig(http, openai, stream, httpInstances, workerInstances, true);
-  }
-
-  public AppConfig withStream(StreamSettings settings) {
-    return new AppConfig(http, openai, settings, httpInstances, workerInstances, demo);
+  /** Only workers call OpenAI, so only they need its key. */
+  public boolean needsApiKey() {
+    return role.runsWorkers() && !demo;
   }
 }

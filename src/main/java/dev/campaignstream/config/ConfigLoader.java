@@ -41,7 +41,16 @@ public final class ConfigLoader {
       new String[] {"STREAM_HEARTBEAT_MS", "stream.heartbeatMs"},
       new String[] {"STREAM_LIVENESS_TIMEOUT_MS", "stream.livenessTimeoutMs"},
       new String[] {"STREAM_HANDSHAKE_TIMEOUT_MS", "stream.handshakeTimeoutMs"},
-      new String[] {"DEMO_MODE", "demo"});
+      new String[] {"DEMO_MODE", "demo"},
+      new String[] {"NODE_ROLE", "node.role"},
+      new String[] {"NODE_NAME", "node.name"},
+      new String[] {"CLUSTER_ENABLED", "cluster.enabled"},
+      new String[] {"CLUSTER_NAME", "cluster.name"},
+      new String[] {"CLUSTER_HOST", "cluster.host"},
+      new String[] {"CLUSTER_PORT", "cluster.port"},
+      new String[] {"CLUSTER_MEMBERS", "cluster.members"},
+      new String[] {"EVENTBUS_PORT", "cluster.eventBusPort"},
+      new String[] {"CLUSTER_CONFIG", "cluster.config"});
 
   private ConfigLoader() {
   }
@@ -98,10 +107,30 @@ public final class ConfigLoader {
         number(json, "stream.heartbeatMs", 1_000L),
         number(json, "stream.livenessTimeoutMs", 5_000L),
         number(json, "stream.handshakeTimeoutMs", 5_000L));
-    return new AppConfig(http, openai, stream,
+    ClusterSettings cluster = new ClusterSettings(
+        Boolean.parseBoolean(text(json, "cluster.enabled", "false")),
+        text(json, "cluster.name", "campaign-stream"),
+        text(json, "cluster.host", "127.0.0.1"),
+        number(json, "cluster.port", 5701),
+        text(json, "cluster.members", "127.0.0.1"),
+        number(json, "cluster.eventBusPort", 0),
+        text(json, "cluster.config", "conf/hazelcast.xml"));
+    return new AppConfig(http, openai, stream, cluster,
+        NodeRole.parse(text(json, "node.role", "all")),
+        text(json, "node.name", defaultNodeName()),
         number(json, "instances.http", cores),
         number(json, "instances.worker", cores),
         Boolean.parseBoolean(text(json, "demo", "false")));
+  }
+
+  private static String defaultNodeName() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "node";
+    }
+    return host + "-" + ProcessHandle.current().pid();
   }
 
   private static void put(JsonObject json, String path, String value) {

@@ -17,6 +17,7 @@ final class AccessRecord {
 
   final long startedNanos = System.nanoTime();
   String representation = "-";
+  String worker = "-";
   String outcome;
   long firstChunkNanos;
   long chunks;
@@ -51,6 +52,7 @@ final class AccessRecord {
         .addKeyValue("first_chunk_ms", chunks == 0 ? -1 : millis(firstChunkNanos - startedNanos))
         .addKeyValue("chunks", chunks)
         .addKeyValue("outcome", result)
+        .addKeyValue("worker", worker)
         .log("{} {} {}", rc.request().method().name(), rc.request().path(), status);
   }
 

@@ -48,6 +48,7 @@ final class HttpStream {
       return;
     }
     workerInbox = ack.inbox();
+    access.worker = ack.worker().node();
     lastHeardNanos = System.nanoTime();
     sink.accepted(ack);
     grantOwedCredit();

@@ -1,6 +1,7 @@
 package dev.campaignstream.metrics;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.Match;
@@ -11,13 +12,24 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.util.EnumSet;
 
-/** A Vert.x instance whose HTTP server, HTTP client, event bus and JVM report to Prometheus. */
+/** Vert.x options under which the HTTP server, HTTP client, event bus and JVM report to Prometheus. */
 public final class MetricsSetup {
 
   private MetricsSetup() {
   }
 
+  /** A single-node Vert.x with metrics. */
   public static Vertx vertx() {
+    return builder().build();
+  }
+
+  /** A builder with metrics, to be completed (clustered) or built as it is. */
+  public static VertxBuilder builder() {
+    return Vertx.builder().with(options()).withMetrics(new MicrometerMetricsFactory());
+  }
+
+  /** Options with metrics enabled. */
+  public static VertxOptions options() {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
@@ -31,10 +43,7 @@ public final class MetricsSetup {
         .addLabelMatch(alias("__vertx\\.reply\\..*", "reply"))
         .addLabelMatch(new Match().setDomain(MetricsDomain.EVENT_BUS).setLabel(Label.EB_ADDRESS.toString())
             .setType(MatchType.REGEX).setValue(".*"));
-    return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory())
-        .build();
+    return new VertxOptions().setMetricsOptions(metrics);
   }
 
   private static Match alias(String pattern, String alias) {

@@ -4,6 +4,7 @@ import dev.campaignstream.config.OpenAiSettings;
 import dev.campaignstream.config.StreamSettings;
 import dev.campaignstream.metrics.ServiceMetrics;
 import dev.campaignstream.protocol.FrameCodec;
+import dev.campaignstream.protocol.OpenAck;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -19,24 +20,24 @@ public final class OpenAiVerticle extends VerticleBase {
 
   private final OpenAiSettings settings;
   private final StreamSettings streamSettings;
-  private final boolean simulated;
+  private final OpenAck.Worker identity;
   private final WorkerLoad load;
   private final ServiceMetrics metrics;
   private HttpClient client;
   private UpstreamStreams streams;
 
   /**
-   * @param simulated true when {@code settings} point at the built-in simulator, so callers are told
+   * @param identity  this worker's node, model, and whether it calls the built-in simulator, told to callers
    * @param load      the node's count of what its workers hold, shared by all instances
    * @param metrics   where the worker's figures go
    */
-  public OpenAiVerticle(OpenAiSettings settings, StreamSettings streamSettings, boolean simulated, WorkerLoad load,
-      ServiceMetrics metrics) {
+  public OpenAiVerticle(OpenAiSettings settings, StreamSettings streamSettings, OpenAck.Worker identity,
+      WorkerLoad load, ServiceMetrics metrics) {
+    this.identity = identity;
     this.load = load;
     this.metrics = metrics;
     this.settings = settings;
     this.streamSettings = streamSettings;
-    this.simulated = simulated;
   }
 
   @Override
@@ -49,7 +50,7 @@ public final class OpenAiVerticle extends VerticleBase {
             .setTcpNoDelay(true)
             .setDecompressionSupported(true),
         new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
-    streams = new UpstreamStreams(vertx, client, settings, streamSettings, simulated, load, metrics);
+    streams = new UpstreamStreams(vertx, client, settings, streamSettings, identity, load, metrics);
     return streams.start();
   }
 

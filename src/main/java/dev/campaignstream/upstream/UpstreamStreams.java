@@ -38,7 +38,7 @@ final class UpstreamStreams {
   private final HttpClient client;
   private final OpenAiSettings settings;
   private final StreamSettings streamSettings;
-  private final boolean simulated;
+  private final OpenAck.Worker worker;
   private final WorkerLoad load;
   private final ServiceMetrics metrics;
   private final CircuitBreaker breaker;
@@ -49,7 +49,7 @@ final class UpstreamStreams {
   private long sweepTimer = -1;
 
   UpstreamStreams(Vertx vertx, HttpClient client, OpenAiSettings settings, StreamSettings streamSettings,
-      boolean simulated, WorkerLoad load, ServiceMetrics metrics) {
+      OpenAck.Worker worker, WorkerLoad load, ServiceMetrics metrics) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.load = load;
@@ -57,7 +57,7 @@ final class UpstreamStreams {
     this.client = client;
     this.settings = settings;
     this.streamSettings = streamSettings;
-    this.simulated = simulated;
+    this.worker = worker;
     this.endpoint = settings.baseUrl().replaceAll("/+$", "") + "/chat/completions";
     this.breaker = CircuitBreaker.create("openai", vertx, new CircuitBreakerOptions()
             .setMaxFailures(settings.circuit().maxFailures())
@@ -116,7 +116,7 @@ final class UpstreamStreams {
     UpstreamStream stream = new UpstreamStream(open, this, settings);
     streams.put(stream.id(), stream);
     load.streamOpened();
-    message.reply(new OpenAck(inbox, settings.model(), simulated).toJson());
+    message.reply(new OpenAck(inbox, worker).toJson());
     stream.start();
   }
 

@@ -99,7 +99,7 @@ class LoadSheddingAndLivenessTest {
   void aWorkerThatFallsSilentIsGivenUpAfterTheLivenessTimeout(Vertx vertx, VertxTestContext testContext) {
     TestService.start(vertx).compose(app -> app.service.stopWorkers().compose(v -> {
       vertx.eventBus().<JsonObject>consumer(Addresses.OPEN,
-          open -> open.reply(new OpenAck("campaign.inbox.nobody", "gpt-test", false).toJson()));
+          open -> open.reply(new OpenAck("campaign.inbox.nobody", new OpenAck.Worker("ghost", "gpt-test", false)).toJson()));
       long sent = System.nanoTime();
       return app.caller.get("/campaign?prompt=Acme", "text/event-stream").map(seen -> {
         testContext.verify(() -> {
