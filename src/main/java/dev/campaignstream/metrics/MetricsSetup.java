@@ -37,9 +37,7 @@ public final class MetricsSetup {
         // No path label: it would carry whatever paths callers invent.
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.REMOTE, Label.EB_ADDRESS, Label.EB_SIDE,
             Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME))
-        // Inboxes are named per verticle instance; folded into one value each, so restarts add no series.
-        .addLabelMatch(alias("campaign\\.inbox\\.http\\..*", "campaign.inbox.http"))
-        .addLabelMatch(alias("campaign\\.inbox\\.worker\\..*", "campaign.inbox.worker"))
+        // Reply addresses are made per request: folded into one value.
         .addLabelMatch(alias("__vertx\\.reply\\..*", "reply"))
         .addLabelMatch(new Match().setDomain(MetricsDomain.EVENT_BUS).setLabel(Label.EB_ADDRESS.toString())
             .setType(MatchType.REGEX).setValue(".*"));

@@ -1,0 +1,146 @@
+package dev.campaignstream.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.campaignstream.support.Caller;
+import dev.campaignstream.support.CallerResponse;
+import dev.campaignstream.support.Eventually;
+import dev.campaignstream.support.JarProcess;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * One HTTP node and two worker nodes, each a real {@code java -jar} process on loopback, on the
+ * Hazelcast-clustered event bus. The workers run in demo mode (the simulator is in their
+ * process, so the OpenAI side lives only on worker nodes). One scenario, in order, to pay for
+ * the cluster's start-up once.
+ */
+@ExtendWith(VertxExtension.class)
+class ClusterIT {
+
+  private static final Pattern WORKER = Pattern.compile("worker=(\\S+)");
+  private final String cluster = "it-" + UUID.randomUUID();
+  private final List<JarProcess> nodes = new ArrayList<>();
+
+  @AfterEach
+  void stopNodes() {
+    nodes.forEach(JarProcess::close);
+  }
+
+  @Test
+  void streamsCrossTheClusterSurviveAKilledWorkerAndReachALateOne(Vertx vertx) throws Exception {
+    JarProcess w1 = node("worker", "w1");
+    JarProcess w2 = node("worker", "w2");
+    JarProcess front = node("http", "h1");
+    Caller caller = new Caller(vertx, front.port);
+    await(GracefulShutdownIT.waitUntilReady(vertx, caller), 60);
+
+    // Every representation crosses the cluster, and the work spreads over both workers.
+    List<Future<CallerResponse>> first = new ArrayList<>();
+    for (String accept : List.of("text/plain", "text/event-stream", "application/json", "text/plain")) {
+      first.add(caller.get("/campaign?prompt=Acme%20Coffee", accept));
+    }
+    List<CallerResponse> answers = await(Future.all(first).map(all -> all.<CallerResponse>list()), 60);
+    for (CallerResponse answer : answers) {
+      assertThat(answer.status).as(answer.body()).isEqualTo(200);
+      assertThat(answer.header("X-Campaign-Simulated")).isEqualTo("true");
+      assertThat(answer.body()).contains("Acme");
+    }
+    assertThat(answers.get(1).events().get(answers.get(1).events().size() - 1).type()).isEqualTo("done");
+    assertThat(answers.get(2).json().getString("finish_reason")).isEqualTo("stop");
+    assertThat(workersServed(front)).containsKeys("w1", "w2");
+
+    // SIGKILL a worker mid-stream: its caller gets the error marker within the liveness timeout.
+    Future<CallerResponse> onW1 = caller.get("/campaign?prompt=One", "text/event-stream");
+    Future<CallerResponse> onW2 = caller.get("/campaign?prompt=Two", "text/event-stream");
+    await(Eventually.sleep(vertx, 1_000), 5);
+    long killedAt = System.nanoTime();
+    w1.process.destroyForcibly();
+    List<CallerResponse> both = await(Future.all(onW1, onW2).map(all -> all.<CallerResponse>list()), 60);
+    List<String> endings = both.stream().map(seen -> seen.events().get(seen.events().size() - 1).type()).toList();
+    assertThat(endings).containsExactlyInAnyOrder("error", "done");
+    CallerResponse cut = both.get(endings.indexOf("error"));
+    assertThat(cut.events().get(cut.events().size() - 1).data()).isEqualTo(new JsonObject().put("status", 503)
+        .put("detail", "The campaign writer stopped responding, try again"));
+
+    // New streams go to the survivor at once.
+    long after = System.nanoTime();
+    List<Future<CallerResponse>> next = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      next.add(caller.get("/campaign?prompt=Next" + i, "application/json"));
+    }
+    for (CallerResponse answer : await(Future.all(next).map(all -> all.<CallerResponse>list()), 60)) {
+      assertThat(answer.status).as(answer.body()).isEqualTo(200);
+    }
+    assertThat(TimeUnit.NANOSECONDS.toSeconds(after - killedAt)).isLessThan(15);
+
+    // A worker joining late takes work without restarting anything.
+    JarProcess w3 = node("worker", "w3");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!workersServed(front).containsKey("w3") && System.nanoTime() < deadline) {
+      List<Future<CallerResponse>> probes = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        probes.add(caller.get("/campaign?prompt=Probe", "text/event-stream",
+            response -> response.handler(read -> response.request().connection().close())));
+      }
+      await(Future.join(probes).otherwiseEmpty(), 30);
+      await(Eventually.sleep(vertx, 1_000), 5);
+    }
+    assertThat(workersServed(front)).containsKey("w3");
+
+    // With no worker left: 503 at once, and the HTTP node is not ready.
+    w2.process.destroyForcibly();
+    w3.process.destroyForcibly();
+    await(Eventually.sleep(vertx, 8_000), 10);
+    CallerResponse none = await(caller.get("/campaign?prompt=None", null), 10);
+    assertThat(none.status).isEqualTo(503);
+    assertThat(none.json().getString("detail")).isEqualTo("No campaign writer is available, try again later");
+    CallerResponse ready = await(caller.get("/health/ready", null), 10);
+    assertThat(ready.status).isEqualTo(503);
+  }
+
+  private JarProcess node(String role, String name) throws Exception {
+    Map<String, String> env = new HashMap<>(Map.of(
+        "CLUSTER_NAME", cluster,
+        "NODE_NAME", name,
+        "STREAM_LIVENESS_TIMEOUT_MS", "2000",
+        "STREAM_HEARTBEAT_MS", "500",
+        "HTTP_INSTANCES", "1",
+        "WORKER_INSTANCES", "1"));
+    if (role.equals("worker")) {
+      env.put("DEMO_MODE", "true");
+    }
+    JarProcess node = JarProcess.start(env, "--cluster", "--role", role);
+    nodes.add(node);
+    return node;
+  }
+
+  /** How many streams each worker served, from the HTTP node's access log. */
+  private static Map<String, Integer> workersServed(JarProcess front) {
+    Map<String, Integer> served = new HashMap<>();
+    front.output().lines().filter(line -> line.contains(" access - GET /campaign")).forEach(line -> {
+      Matcher worker = WORKER.matcher(line);
+      if (worker.find() && !worker.group(1).equals("-")) {
+        served.merge(worker.group(1), 1, Integer::sum);
+      }
+    });
+    return served;
+  }
+
+  private static <T> T await(Future<T> future, int seconds) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+  }
+}
