@@ -7,6 +7,7 @@ import dev.campaignstream.http.HttpVerticle;
 import dev.campaignstream.http.Lifecycle;
 import dev.campaignstream.http.StreamLimiter;
 import dev.campaignstream.metrics.ServiceMetrics;
+import dev.campaignstream.ops.WorkerOpsVerticle;
 import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.simulator.OpenAiSimulator;
 import dev.campaignstream.simulator.SimulatorOptions;
@@ -82,7 +83,7 @@ public final class CampaignService {
         .onSuccess(id -> workerDeployment = id)
         .mapEmpty();
     return workers
-        .compose(v -> !config.role().runsHttp() ? Future.<Void>succeededFuture() : vertx.deployVerticle(() -> {
+        .compose(v -> !config.role().runsHttp() ? deployWorkerOps() : vertx.deployVerticle(() -> {
               HttpVerticle verticle = new HttpVerticle(config.http(), config.stream(), front);
               httpVerticles.add(verticle);
               return verticle;
@@ -93,10 +94,19 @@ public final class CampaignService {
             config.cluster().enabled() ? ", clustered" : "", describe()));
   }
 
+  /** A worker-only node still serves its metrics and health to operators. */
+  private Future<Void> deployWorkerOps() {
+    return vertx.deployVerticle(new WorkerOpsVerticle(config.http().host(), config.http().port(), workerLoad))
+        .onSuccess(id -> httpDeployment = id)
+        .mapEmpty();
+  }
+
   private String describe() {
     StringBuilder text = new StringBuilder();
     if (config.role().runsHttp()) {
       text.append("serving on http://").append(config.http().host()).append(':').append(httpPort()).append(' ');
+    } else {
+      text.append("metrics and health on port ").append(config.http().port()).append(", ");
     }
     if (config.role().runsWorkers()) {
       text.append("calling ").append(config.openai().baseUrl()).append(" (model ").append(config.openai().model())

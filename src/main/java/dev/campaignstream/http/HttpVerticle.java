@@ -2,6 +2,7 @@ package dev.campaignstream.http;
 
 import dev.campaignstream.config.HttpSettings;
 import dev.campaignstream.config.StreamSettings;
+import dev.campaignstream.metrics.MetricsRoute;
 import dev.campaignstream.protocol.FrameCodec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -63,6 +63,14 @@ class ClusterIT {
     assertThat(answers.get(2).json().getString("finish_reason")).isEqualTo("stop");
     assertThat(workersServed(front)).containsKeys("w1", "w2");
 
+    // A worker node serves no API, but its own metrics and health, for operators.
+    Caller workerOps = new Caller(vertx, w2.port);
+    CallerResponse workerMetrics = await(workerOps.get("/metrics", null), 10);
+    assertThat(workerMetrics.body()).contains("campaign_upstream_responses_total{status=\"200\"}")
+        .contains("campaign_tokens_total{type=\"completion\"}");
+    assertThat(await(workerOps.get("/health/ready", null), 10).status).isEqualTo(200);
+    assertThat(await(workerOps.get("/campaign?prompt=Acme", null), 10).status).isEqualTo(404);
+
     // SIGKILL a worker mid-stream: its caller gets the error marker within the liveness timeout.
     Future<CallerResponse> onW1 = caller.get("/campaign?prompt=One", "text/event-stream");
     Future<CallerResponse> onW2 = caller.get("/campaign?prompt=Two", "text/event-stream");
