@@ -13,14 +13,15 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
  * its router is built from the contract (true once these handlers exist), it is not draining,
  * and an OpenAI worker answers on the event bus with its circuit not open.
  */
-final class HealthRoutes {
+public final class HealthRoutes {
 
   private static final long PROBE_TIMEOUT_MS = 1_000;
 
   private HealthRoutes() {
   }
 
-  static HealthCheckHandler liveness(Vertx vertx) {
+  /** Alive while the event loop answers; the same on every kind of node. */
+  public static HealthCheckHandler liveness(Vertx vertx) {
     return HealthCheckHandler.createWithHealthChecks(
         HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK())));
   }

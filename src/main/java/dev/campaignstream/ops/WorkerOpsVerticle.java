@@ -1,5 +1,7 @@
 package dev.campaignstream.ops;
 
+import dev.campaignstream.http.HealthRoutes;
+import dev.campaignstream.metrics.MetricsRoute;
 import dev.campaignstream.upstream.WorkerLoad;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -8,7 +10,6 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
-import dev.campaignstream.metrics.MetricsRoute;
 
 /**
  * What a worker-only node serves over HTTP: no API, only what operators need of it —
@@ -32,8 +33,7 @@ public final class WorkerOpsVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(MetricsRoute.create());
-    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(
-        HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()))));
+    router.get("/health/live").handler(HealthRoutes.liveness(vertx));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(HealthChecks.create(vertx)
         .register("openai-workers", promise -> promise.complete(load.circuitState() == 2
             ? Status.KO(new JsonObject().put("circuit", "OPEN"))
