@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,9 @@ public final class OpenAiSimulator {
   private final Vertx vertx;
   private final SimulatorOptions options;
   private final Queue<Behaviour> queue = new ConcurrentLinkedQueue<>();
-  private final List<RecordedRequest> recorded = new ArrayList<>();
+  /** The latest requests only: demo mode and load runs go on for ever, and must not grow with them. */
+  private static final int MAX_RECORDED = 10_000;
+  private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
   private volatile Behaviour defaultBehaviour;
   private volatile Counters counters = new Counters();
   private HttpServer server;
@@ -160,6 +163,9 @@ public final class OpenAiSimulator {
       }
       JsonObject body = parseObject(ar.result());
       synchronized (recorded) {
+        if (recorded.size() == MAX_RECORDED) {
+          recorded.removeFirst();
+        }
         recorded.add(new RecordedRequest(request.method().name(), request.path(),
           MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body, receivedAt));
       }

@@ -70,8 +70,15 @@ final class UpstreamStream {
    */
   void start() {
     int attempt = ++attempts;
-    owner.breaker().<Answer>execute(() -> owner.call(open).compose(this::send).compose(Answer::read))
-        .onSuccess(answer -> onAnswer(attempt, answer))
+    owner.breaker().<Answer>execute(() -> owner.call(open).compose(this::send).compose(Answer::read)
+            // A caller leaving is not an OpenAI failure: it must not count towards opening the circuit.
+            .recover(failure -> closed || failure instanceof CancellationException
+                ? Future.succeededFuture(null) : Future.failedFuture(failure)))
+        .onSuccess(answer -> {
+          if (answer != null) {
+            onAnswer(attempt, answer);
+          }
+        })
         .onFailure(failure -> {
           if (attempt != attempts) {
             return;
@@ -96,6 +103,8 @@ final class UpstreamStream {
     static Future<Answer> read(HttpClientResponse response) {
       if (response.statusCode() == 200) {
         response.pause();
+        // Until onAnswer sets its own: a reset during the hand-over is not worth an ERROR line.
+        response.exceptionHandler(ignored -> { });
         return Future.succeededFuture(new Answer(response, 200, response.headers(), null));
       }
       return response.body()
@@ -121,6 +130,8 @@ final class UpstreamStream {
 
   private Future<HttpClientResponse> send(HttpClientRequest created) {
     request = created;
+    // Its failures arrive through the send future; a reset of ours is not worth an ERROR line.
+    created.exceptionHandler(ignored -> { });
     // The caller may have left while the connection was being made.
     if (closed) {
       created.reset();
@@ -359,9 +370,10 @@ final class UpstreamStream {
       return;
     }
     upstreamDone = true;
-    resetUpstream();
     clearPending();
+    // Closed first: the reset fails the call in flight, which must read as the caller's doing.
     close();
+    resetUpstream();
   }
 
   /** The worker is stopping: the caller hears it at once, ahead of any chunks still queued. */
@@ -370,10 +382,10 @@ final class UpstreamStream {
       return;
     }
     upstreamDone = true;
-    resetUpstream();
     clearPending();
     send(Frame.error(id(), error));
     close();
+    resetUpstream();
   }
 
   private void clearPending() {

@@ -3,6 +3,8 @@ package dev.campaignstream.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.campaignstream.simulator.Behaviour;
+import dev.campaignstream.support.Caller;
+import dev.campaignstream.support.Eventually;
 import dev.campaignstream.support.TestService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -106,6 +108,35 @@ class RetryAndCircuitTest {
   }
 
   @Test
+  void callersLeavingBeforeTheFirstTokenDoNotOpenTheCircuit(Vertx vertx, VertxTestContext testContext) {
+    start(vertx, 1, 2).compose(app -> {
+      app.upstream.enqueue(Behaviour.hang(), Behaviour.hang(), Behaviour.hang());
+      app.upstream.setDefaultBehaviour(Behaviour.stream().withDeltas(DELTAS));
+      Future<Void> leavers = Future.succeededFuture();
+      for (int i = 1; i <= 3; i++) {
+        int left = i;
+        leavers = leavers.compose(v -> {
+          Caller leaving = new Caller(vertx, app.caller.port());
+          leaving.get("/campaign?prompt=Acme", null).onComplete(ignored -> { });
+          return Eventually.await(vertx, "upstream called", 2_000, () -> app.upstream.activeStreams() == 1)
+              .compose(ms -> leaving.close())
+              .compose(closed -> Eventually.await(vertx, "upstream reset", 2_000,
+                  () -> app.upstream.abortedStreams() == left))
+              .mapEmpty();
+        });
+      }
+      return leavers.compose(v -> app.caller.get("/campaign?prompt=Acme", null)).map(stayed -> {
+        testContext.verify(() -> {
+          assertThat(stayed.status).isEqualTo(200);
+          assertThat(stayed.body()).isEqualTo("Fine after all");
+          assertThat(app.upstream.requests()).hasSize(4);
+        });
+        return stayed;
+      });
+    }).onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
   void aFailingOpenAiOpensTheCircuitThenOneProbeClosesIt(Vertx vertx, VertxTestContext testContext) {
     start(vertx, 1, 3).compose(app -> {
       app.upstream.enqueue(Behaviour.serverError(), Behaviour.serverError(), Behaviour.serverError());
@@ -126,7 +157,7 @@ class RetryAndCircuitTest {
             });
             return shortCircuited;
           })
-          .compose(v -> dev.campaignstream.support.Eventually.sleep(vertx, 400))
+          .compose(v -> Eventually.sleep(vertx, 400))
           .compose(v -> app.caller.get("/campaign?prompt=Acme", null))
           .map(probe -> {
             testContext.verify(() -> {
