@@ -1,0 +1,258 @@
+# Shared by bench/run.sh, bench/run-all.sh and bench/smoke.sh (sourced, not run).
+# Every process started here is recorded in BENCH_PIDS and ended by the EXIT trap.
+# All traffic stays on 127.0.0.1; every wait loop is bounded.
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+SERVICE_JAR="$ROOT_DIR/target/campaign-stream.jar"
+BENCH_JAR="$BENCH_DIR/target/campaign-stream-bench.jar"
+RESULTS_DIR="$BENCH_DIR/results"
+LOG_DIR="${BENCH_LOG_DIR:-/tmp/campaign-stream-bench}"
+SERVICE_PORT="${BENCH_SERVICE_PORT:-18480}"
+UPSTREAM_PORT="${BENCH_UPSTREAM_PORT:-18481}"
+# The service's JVM: a fixed heap cap so that its memory is the service's, not the JVM's appetite.
+SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:--Xms64m -Xmx768m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError}"
+UPSTREAM_JAVA_OPTS="${UPSTREAM_JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseParallelGC}"
+LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--Xms256m -Xmx2g -XX:+UseParallelGC}"
+CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+
+BENCH_PIDS=()
+mkdir -p "$LOG_DIR" "$RESULTS_DIR"
+
+# Many sockets per process in the large scenarios.
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+bench_cleanup() {
+  local pid
+  for pid in "${BENCH_PIDS[@]:-}"; do
+    [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null || true
+  done
+  local i
+  for i in $(seq 1 50); do   # up to 10 s for a graceful exit
+    local alive=0
+    for pid in "${BENCH_PIDS[@]:-}"; do
+      [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && alive=1
+    done
+    (( alive == 0 )) && break
+    sleep 0.2
+  done
+  for pid in "${BENCH_PIDS[@]:-}"; do
+    [[ -n "$pid" ]] && kill -KILL "$pid" 2>/dev/null || true
+  done
+  BENCH_PIDS=()
+}
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Stops one process started here (TERM, then KILL after 10 s) and forgets it.
+stop_pid() {
+  local pid="$1" i
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  local kept=() p
+  for p in "${BENCH_PIDS[@]:-}"; do [[ -n "$p" && "$p" != "$pid" ]] && kept+=("$p"); done
+  BENCH_PIDS=("${kept[@]:-}")
+}
+
+port_free() {
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Builds the service artifact into the local repository and the bench jar (BENCH_SKIP_BUILD=1 skips).
+build_all() {
+  if [[ "${BENCH_SKIP_BUILD:-0}" == 1 ]]; then
+    [[ -f "$BENCH_JAR" && -f "$SERVICE_JAR" ]] || die "BENCH_SKIP_BUILD=1 but the jars are missing"
+    return
+  fi
+  log "installing the service artifact (mvn -q -DskipTests install at the root)"
+  (cd "$ROOT_DIR" && mvn -q -B -ntp -DskipTests install) || die "service build failed"
+  log "building the bench jar"
+  (cd "$BENCH_DIR" && mvn -q -B -ntp package) || die "bench build failed"
+}
+
+# start_upstream CHUNKS INTERVAL_MS FIRST_TOKEN_MS [more upstream options]: sets UPSTREAM_PID.
+start_upstream() {
+  port_free "$UPSTREAM_PORT" || die "port $UPSTREAM_PORT is in use (set BENCH_UPSTREAM_PORT)"
+  local out="$LOG_DIR/upstream.log"
+  # shellcheck disable=SC2086
+  java $UPSTREAM_JAVA_OPTS -jar "$BENCH_JAR" upstream --host 127.0.0.1 --port "$UPSTREAM_PORT" \
+    --chunks "$1" --chunk-interval-ms "$2" --first-token-delay-ms "$3" "${@:4}" >"$out" 2>&1 &
+  UPSTREAM_PID=$!
+  BENCH_PIDS+=("$UPSTREAM_PID")
+  local i
+  for i in $(seq 1 150); do
+    grep -q '^READY' "$out" 2>/dev/null && { log "upstream ready (pid $UPSTREAM_PID): $1 chunks, $2 ms apart, first token $3 ms"; return; }
+    kill -0 "$UPSTREAM_PID" 2>/dev/null || { cat "$out" >&2; die "upstream exited"; }
+    sleep 0.2
+  done
+  die "upstream not ready after 30 s"
+}
+
+# start_service [VAR=value ...]: the service's jar in front of the bench upstream; sets SERVICE_PID.
+start_service() {
+  port_free "$SERVICE_PORT" || die "port $SERVICE_PORT is in use (set BENCH_SERVICE_PORT)"
+  local out="$LOG_DIR/service.log"
+  # shellcheck disable=SC2086
+  env OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/v1" OPENAI_API_KEY=bench-not-a-key \
+    HTTP_HOST=127.0.0.1 HTTP_PORT="$SERVICE_PORT" HTTP_DRAIN_TIMEOUT_MS=1000 "$@" \
+    java $SERVICE_JAVA_OPTS -Xlog:gc:file="$LOG_DIR/service-gc.log":uptime -jar "$SERVICE_JAR" >"$out" 2>&1 &
+  SERVICE_PID=$!
+  BENCH_PIDS+=("$SERVICE_PID")
+  local i
+  for i in $(seq 1 300); do
+    if http_ok "/health/ready"; then
+      log "service ready (pid $SERVICE_PID) with $SERVICE_JAVA_OPTS ${*:-}"
+      return
+    fi
+    kill -0 "$SERVICE_PID" 2>/dev/null || { tail -20 "$out" >&2; die "service exited"; }
+    sleep 0.2
+  done
+  die "service not ready after 60 s"
+}
+
+http_ok() {
+  if command -v curl >/dev/null; then
+    curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$SERVICE_PORT$1"
+  else
+    port_free "$SERVICE_PORT" && return 1 || return 0
+  fi
+}
+
+service_alive() {
+  kill -0 "$SERVICE_PID" 2>/dev/null || { tail -5 "$LOG_DIR/service.log" >&2; die "the service (pid $SERVICE_PID) is gone"; }
+}
+
+# A gauge of the service's /metrics, e.g. metric 'campaign_streams_active{side="http"}'.
+metric() {
+  command -v curl >/dev/null || { echo -1; return; }
+  curl -fs --max-time 1 "http://127.0.0.1:$SERVICE_PORT/metrics" 2>/dev/null \
+    | awk -v m="$1" 'index($0, m " ") == 1 { print $2; found=1 } END { if (!found) print -1 }' || true
+}
+
+# Live heap of a JVM in kB: forces a full GC (jcmd GC.class_histogram) and sums what survived.
+live_heap_kb() {
+  jcmd "$1" GC.class_histogram 2>/dev/null | awk '/^Total/ { printf "%d", $3 / 1024; found = 1 } END { if (!found) print -1 }' || true
+}
+
+# live_heap_at PID OUT SECONDS...: in the background, the live heap at each offset (from now): "s kB" lines.
+live_heap_at() {
+  local pid="$1" out="$2"; shift 2
+  (
+    prev=0
+    for at in "$@"; do
+      sleep $((at - prev)); prev=$at
+      kill -0 "$pid" 2>/dev/null || break
+      printf '%s %s\n' "$at" "$(live_heap_kb "$pid")" >>"$out"
+    done
+  ) &
+  LIVE_PID=$!
+  BENCH_PIDS+=("$LIVE_PID")
+}
+
+# wait_pid PID SECONDS: waits (bounded) for a background helper of ours to finish.
+wait_pid() {
+  local i
+  for i in $(seq 1 $(( $2 * 5 ))); do
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 0.2
+  done
+}
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# CPU ticks (user + system, all threads) of a process.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# Busy ticks of the whole machine (all cores), to tell our processes' CPU from everyone else's.
+machine_busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+
+ticks_to_s() { awk -v t="$1" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }'; }
+
+# Per-thread CPU of a JVM from a thread dump (full thread names, "cpu=...ms"): "name ms" lines.
+thread_cpu_ms() {
+  jcmd "$1" Thread.print 2>/dev/null \
+    | sed -n 's/^"\([^"]*\)".* cpu=\([0-9.]*\)ms.*/\1\t\2/p' \
+    | awk -F'\t' '{ n = $1; gsub(/[^A-Za-z0-9._#-]/, "_", n); s[n] += $2 } END { for (k in s) print k, s[k] }' | sort
+}
+
+# thread_cpu_json BEFORE_FILE AFTER_FILE: top threads by CPU seconds between two snapshots.
+thread_cpu_json() {
+  join -a 2 -e 0 -o 0,1.2,2.2 "$1" "$2" \
+    | awk '{ d = ($3 - $2) / 1000; if (d > 0.05) printf "%s %.2f\n", $1, d }' \
+    | sort -k2 -nr | head -12 \
+    | awk 'BEGIN { printf "{" } { printf "%s\"%s\":%s", (NR > 1 ? "," : ""), $1, $2 } END { printf "}" }'
+}
+
+# run_load LABEL [load options...]: runs the load generator in the foreground and prints its JSON line
+# enriched with the CPU seconds of the service, the upstream and everything else on the machine.
+run_load() {
+  local label="$1"; shift
+  local svc0=0 up0=0 busy0 svc1=0 up1=0 busy1 line status=0
+  [[ -n "${SERVICE_PID:-}" ]] && svc0=$(cpu_ticks "$SERVICE_PID")
+  [[ -n "${UPSTREAM_PID:-}" ]] && up0=$(cpu_ticks "$UPSTREAM_PID")
+  busy0=$(machine_busy_ticks)
+  # shellcheck disable=SC2086
+  line=$(java $LOAD_JAVA_OPTS -jar "$BENCH_JAR" load --label "$label" "$@" 2>"$LOG_DIR/load-$label.err") || status=$?
+  busy1=$(machine_busy_ticks)
+  [[ -n "${SERVICE_PID:-}" ]] && svc1=$(cpu_ticks "$SERVICE_PID")
+  [[ -n "${UPSTREAM_PID:-}" ]] && up1=$(cpu_ticks "$UPSTREAM_PID")
+  cat "$LOG_DIR/load-$label.err" >&2
+  [[ -n "$line" ]] || die "load generator printed no result (exit $status)"
+  local svc_s up_s busy_s
+  svc_s=$(ticks_to_s $((svc1 - svc0))); up_s=$(ticks_to_s $((up1 - up0))); busy_s=$(ticks_to_s $((busy1 - busy0)))
+  # Other = machine busy time not spent by the service, the upstream or the load generator.
+  local client_s other_s
+  client_s=$(printf '%s' "$line" | sed -n 's/.*"client_cpu_s":\([0-9.]*\).*/\1/p')
+  other_s=$(awk -v b="$busy_s" -v a="$svc_s" -v u="$up_s" -v c="${client_s:-0}" 'BEGIN { o = b - a - u - c; printf "%.2f", (o < 0 ? 0 : o) }')
+  printf '%s\n' "$line" | sed -e "s/}\$/,\"service_cpu_s\":$svc_s,\"upstream_cpu_s\":$up_s,\"machine_busy_cpu_s\":$busy_s,\"other_processes_cpu_s\":$other_s,\"load_exit\":$status}/"
+}
+
+# Waits (up to MAX seconds, default 90) until the machine is quiet: less than a fifth of a core busy
+# over 2 s while our own processes are idle. Other work on a shared machine skews every figure; the
+# results record the CPU that other processes used during each run either way.
+wait_quiet() {
+  local max="${1:-${BENCH_QUIET_WAIT_S:-90}}" waited=0 b0 b1 busy
+  while (( waited < max )); do
+    b0=$(machine_busy_ticks); sleep 2; b1=$(machine_busy_ticks)
+    busy=$(( (b1 - b0) * 100 / (2 * CLK_TCK) ))   # percent of one core
+    (( busy < 20 )) && return 0
+    (( waited == 0 )) && log "machine busy ($busy % of a core, not us): waiting up to $max s for it to calm down"
+    waited=$((waited + 2))
+  done
+  log "machine still busy after $max s ($busy % of a core); measuring anyway (see other_processes_cpu_s)"
+}
+
+# sample_rss PID SECONDS INTERVAL OUT: "elapsed_s rss_kb http_streams_active" lines, in the background;
+# sets SAMPLER_PID. Bounded by SECONDS.
+sample_rss() {
+  local pid="$1" seconds="$2" every="$3" out="$4"
+  (
+    start=$(date +%s.%N)
+    n=$(awk -v s="$seconds" -v e="$every" 'BEGIN { print int(s / e) + 1 }')
+    for i in $(seq 1 "$n"); do
+      kill -0 "$pid" 2>/dev/null || break
+      now=$(date +%s.%N)
+      active=-1   # the scrape is not free under load: every fifth sample only
+      (( i % 5 == 1 )) && active=$(metric 'campaign_streams_active{side="http"}')
+      printf '%s %s %s\n' "$(awk -v a="$start" -v b="$now" 'BEGIN { printf "%.1f", b - a }')" \
+        "$(rss_kb "$pid")" "$active" >>"$out"
+      sleep "$every"
+    done
+  ) &
+  SAMPLER_PID=$!
+  BENCH_PIDS+=("$SAMPLER_PID")
+}
+
+machine_json() {
+  local mem java_v
+  mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+  java_v=$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')
+  printf '{"nproc":%s,"memory":"%s","java":"%s","kernel":"%s"}' "$(nproc)" "$mem" "$java_v" "$(uname -r)"
+}

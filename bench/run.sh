@@ -1,0 +1,278 @@
+#!/usr/bin/env bash
+# Runs one benchmark scenario and writes bench/results/<scenario>.json.
+#   bench/run.sh short-streams | slow-streams | slow-readers | clustered | cache
+# Needs java 17, maven, jq and curl. Durations can be shortened with the variables below
+# (the results record what was used). Set BENCH_SKIP_BUILD=1 to reuse the jars already built.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+scenario="${1:-}"
+[[ -n "$scenario" ]] || die "usage: bench/run.sh short-streams|slow-streams|slow-readers|clustered|cache"
+command -v jq >/dev/null || die "jq is needed (apt-get install jq)"
+result="$RESULTS_DIR/$scenario.json"
+started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+git_rev=$(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
+# The command as run, with the variables that change a scenario's size.
+overrides=$(env | grep -E '^(SHORT_|SLOW_|READERS|SERVICE_JAVA_OPTS=)' | sort | tr '\n' ' ' || true)
+
+write_result() { # JSON body -> result file, with the common header
+  jq --argjson machine "$(machine_json)" --arg at "$started_at" --arg rev "$git_rev" \
+     --arg cmd "${overrides}bench/run.sh $scenario" --arg sopts "$SERVICE_JAVA_OPTS" \
+     '{scenario: .scenario, started_at: $at, git: $rev, command: $cmd, machine: $machine,
+       service_java_opts: $sopts} + .' >"$result"
+  log "wrote $result"
+}
+
+skipped() {
+  log "$scenario: skipped: $1"
+  echo "skipped: $1"
+  jq -n --arg s "$scenario" --arg why "$1" '{scenario: $s, skipped: $why}' | write_result
+  exit 0
+}
+
+# ------------------------------------------------------------------------------------------------
+# 1. Short streams through the service vs. directly against the upstream, at 100 and 1,000 callers.
+short_streams() {
+  local duration="${SHORT_DURATION_S:-20}" warmup="${SHORT_WARMUP_S:-5}"
+  local chunks=40 interval=10 first=5
+  start_upstream "$chunks" "$interval" "$first"
+  start_service
+  log "warming up both (not measured)"
+  run_load warm-direct --mode direct --url "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" \
+    --concurrency 200 --duration 6 --quiet >/dev/null
+  run_load warm-service --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
+    --concurrency 200 --duration 12 --quiet >/dev/null
+  local runs=() c mode label line before after
+  for c in 100 1000; do
+    for mode in direct service; do
+      label="$mode-c$c"
+      service_alive
+      wait_quiet
+      log "run $label: $duration s ($warmup s warm-up)"
+      if [[ $mode == direct ]]; then
+        line=$(run_load "$label" --mode direct --url "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" \
+          --concurrency "$c" --duration "$duration" --warmup "$warmup")
+      else
+        thread_cpu_ms "$SERVICE_PID" >"$LOG_DIR/threads-before"
+        line=$(run_load "$label" --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
+          --accept text/plain --concurrency "$c" --duration "$duration" --warmup "$warmup")
+        thread_cpu_ms "$SERVICE_PID" >"$LOG_DIR/threads-after"
+        line=$(jq -c --argjson t "$(thread_cpu_json "$LOG_DIR/threads-before" "$LOG_DIR/threads-after")" \
+          '. + {service_threads_cpu_s: $t}' <<<"$line")
+      fi
+      runs+=("$line")
+    done
+  done
+  printf '%s\n' "${runs[@]}" | jq -s --argjson d "$duration" --argjson w "$warmup" \
+    --argjson ch "$chunks" --argjson iv "$interval" --argjson ft "$first" '
+    (map({key: .label, value: .}) | from_entries) as $r
+    | {scenario: "short-streams",
+       upstream: {chunks: $ch, chunk_interval_ms: $iv, first_token_delay_ms: $ft},
+       duration_s: $d, warmup_s: $w, runs: .,
+       figures: {
+         throughput_ratio_c100: (($r["service-c100"].streams_per_s / $r["direct-c100"].streams_per_s) * 1000 | round / 1000),
+         throughput_ratio_c1000: (($r["service-c1000"].streams_per_s / $r["direct-c1000"].streams_per_s) * 1000 | round / 1000),
+         ttfb_p99_added_ms_c100: (($r["service-c100"].ttfb_ms.p99 - $r["direct-c100"].ttfb_ms.p99) * 100 | round / 100),
+         ttfb_p50_added_ms_c100: (($r["service-c100"].ttfb_ms.p50 - $r["direct-c100"].ttfb_ms.p50) * 100 | round / 100),
+         ttfb_p99_added_ms_c1000: (($r["service-c1000"].ttfb_ms.p99 - $r["direct-c1000"].ttfb_ms.p99) * 100 | round / 100),
+         errors_total: (map(.errors_total) | add)},
+       targets: {
+         throughput_ratio_c1000_min: 0.9,
+         ttfb_p99_added_ms_c100_max: 10}}
+    | .targets.throughput_met = (.figures.throughput_ratio_c1000 >= 0.9)
+    | .targets.ttfb_met = (.figures.ttfb_p99_added_ms_c100 <= 10)' | write_result
+  jq -r '.figures | to_entries[] | "  \(.key): \(.value)"' "$result"
+}
+
+# ------------------------------------------------------------------------------------------------
+# 2. 9,000 concurrent slow streams (1 chunk a second for 30 s): errors and resident memory.
+slow_streams() {
+  local streams="${SLOW_STREAMS:-9000}" chunks="${SLOW_CHUNKS:-30}" ramp_ms="${SLOW_RAMP_MS:-15000}"
+  start_upstream "$chunks" 1000 50
+  start_service HTTP_MAX_CONCURRENT_STREAMS=$((streams + 2000)) OPENAI_MAX_CONNECTIONS=$((streams + 1000))
+  sleep 3
+  local idle_cold idle samples="$LOG_DIR/slow-streams-rss.txt" line
+  idle_cold=$(rss_kb "$SERVICE_PID")
+  log "idle RSS right after start: $idle_cold kB; warming up (200 streams for 5 s, ended by the client)"
+  run_load warm --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
+    --concurrency 200 --duration 5 --abort-at-end --quiet >/dev/null
+  sleep 5
+  idle=$(rss_kb "$SERVICE_PID")
+  wait_quiet
+  log "idle RSS after warm-up: $idle kB; now $streams streams, opened over $((ramp_ms / 1000)) s"
+  local live_idle live="$LOG_DIR/slow-streams-live.txt" plateau_at=$(( (ramp_ms / 1000 + chunks) / 2 ))
+  live_idle=$(live_heap_kb "$SERVICE_PID")
+  : >"$samples"; : >"$live"
+  local total_s=$(( ramp_ms / 1000 + chunks + 20 ))
+  sample_rss "$SERVICE_PID" "$total_s" 1 "$samples"
+  live_heap_at "$SERVICE_PID" "$live" "$plateau_at"   # one full GC in the middle of the plateau
+  line=$(run_load "slow-streams-c$streams" --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
+    --concurrency "$streams" --requests "$streams" --ramp-ms "$ramp_ms" \
+    --idle-timeout-ms 15000 --request-timeout-ms $(( (chunks + 30) * 1000 )))
+  wait_pid "$LIVE_PID" 20
+  kill "$SAMPLER_PID" 2>/dev/null || true
+  service_alive
+  jcmd "$SERVICE_PID" GC.heap_info >"$LOG_DIR/slow-streams-heap.txt" 2>&1 || true
+  local series
+  series=$(awk '{ printf "%s[%s,%s,%s]", (NR > 1 ? "," : ""), $1, $2, ($3 == "" ? -1 : $3) }' "$samples")
+  local live_plateau
+  live_plateau=$(awk 'END { print ($2 == "" ? -1 : $2) }' "$live")
+  jq -n --argjson run "$line" --argjson series "[$series]" --argjson idle "$idle" --argjson cold "$idle_cold" \
+    --argjson n "$streams" --argjson ch "$chunks" --argjson ramp "$ramp_ms" \
+    --argjson li "$live_idle" --argjson lp "$live_plateau" --argjson lat "$plateau_at" '
+    # Plateau: after the ramp (all streams opened) and before the first ones end.
+    ($series | map(select(.[0] >= ($ramp / 1000 + 1) and .[0] <= ($ch - 1)))) as $plateau
+    | ($plateau | map(.[1]) | sort) as $p
+    | {scenario: "slow-streams",
+       upstream: {chunks: $ch, chunk_interval_ms: 1000, first_token_delay_ms: 50},
+       streams: $n, ramp_ms: $ramp, run: $run,
+       rss_samples_note: "[elapsed_s since the load started, service RSS kB, service streams open (-1 = not scraped)]",
+       rss_samples: $series,
+       figures: {
+         errors_total: $run.errors_total,
+         errors: $run.errors,
+         completed: $run.completed,
+         ttfb_p50_ms: $run.ttfb_ms.p50,
+         ttfb_p99_ms: $run.ttfb_ms.p99,
+         max_gap_p99_ms: $run.max_gap_ms.p99,
+         streams_open_max_seen: ($series | map(.[2]) | max),
+         idle_rss_cold_kb: $cold,
+         idle_rss_kb: $idle,
+         plateau_samples: ($p | length),
+         plateau_rss_max_kb: (if ($p | length) > 0 then $p[-1] else null end),
+         plateau_rss_median_kb: (if ($p | length) > 0 then $p[(($p | length) / 2 | floor)] else null end),
+         run_rss_max_kb: ($series | map(.[1]) | max),
+         kb_per_stream_above_idle: (if ($p | length) > 0 then ((($p[-1] - $idle) / $n) * 10 | round / 10) else null end),
+         kb_per_stream_above_cold_idle: (if ($p | length) > 0 then ((($p[-1] - $cold) / $n) * 10 | round / 10) else null end),
+         live_heap_idle_kb: $li,
+         live_heap_plateau_kb: $lp,
+         live_heap_plateau_at_s: $lat,
+         live_heap_kb_per_stream: (if $lp > 0 and $li > 0 then ((($lp - $li) / $n) * 10 | round / 10) else null end)},
+       targets: {errors: 0, rss_total_max_kb: 1048576, kb_per_stream_max: 50}}
+    | .targets.errors_met = (.figures.errors_total == 0 and .figures.completed == $n)
+    | .targets.rss_total_met = (.figures.run_rss_max_kb <= 1048576)
+    | .targets.per_stream_met = (.figures.kb_per_stream_above_idle != null and .figures.kb_per_stream_above_idle <= 50)' \
+    | write_result
+  jq -r '.figures | to_entries[] | "  \(.key): \(.value)"' "$result"
+}
+
+# ------------------------------------------------------------------------------------------------
+# 3. Slow readers on fast streams: the service's RSS must stay flat (bounded buffering).
+slow_readers() {
+  local callers="${READERS:-1000}" duration="${READERS_DURATION_S:-30}" rate="${READERS_BYTES_PER_S:-16}"
+  # A practically endless stream of 512-byte pieces, written as fast as the reader drains: the
+  # buffers between the upstream and the reader fill within seconds, then only backpressure holds.
+  local delta_bytes="${READERS_DELTA_BYTES:-512}"
+  start_upstream 1000000 0 0 --delta-bytes "$delta_bytes"
+  start_service
+  sleep 3
+  local idle samples="$LOG_DIR/slow-readers-rss.txt" line up_log="$LOG_DIR/upstream.log"
+  wait_quiet
+  idle=$(rss_kb "$SERVICE_PID")
+  log "idle RSS: $idle kB; $callers callers reading $rate B/s each for $duration s"
+  local live="$LOG_DIR/slow-readers-live.txt" live_idle
+  live_idle=$(live_heap_kb "$SERVICE_PID")
+  : >"$samples"; : >"$live"
+  sample_rss "$SERVICE_PID" $((duration + 5)) 1 "$samples"
+  # The live heap (after a forced full GC) at a third, two thirds and near the end of the run.
+  live_heap_at "$SERVICE_PID" "$live" $((duration / 3)) $((2 * duration / 3)) $((duration - 4))
+  line=$(run_load "slow-readers-c$callers" --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
+    --concurrency "$callers" --duration "$duration" --ramp-ms 2000 --abort-at-end \
+    --slow-bytes-per-second "$rate" --idle-timeout-ms 20000)
+  local buffered
+  wait_pid "$LIVE_PID" 20
+  kill "$SAMPLER_PID" 2>/dev/null || true
+  service_alive
+  buffered=$(metric 'campaign_buffered_chunks{side="worker"}')
+  local series paused lseries
+  series=$(awk '{ printf "%s[%s,%s,%s]", (NR > 1 ? "," : ""), $1, $2, ($3 == "" ? -1 : $3) }' "$samples")
+  lseries=$(awk '{ printf "%s[%s,%s]", (NR > 1 ? "," : ""), $1, $2 }' "$live")
+  paused=$(grep -o 'paused-for-drain [0-9]*' "$up_log" | tail -1 | awk '{ print $2 }')
+  jq -n --argjson run "$line" --argjson series "[$series]" --argjson idle "$idle" --argjson n "$callers" \
+    --argjson d "$duration" --argjson rate "$rate" --argjson live "[$lseries]" --argjson li "$live_idle" --arg db "$delta_bytes" --arg buffered "$buffered" --arg paused "${paused:-0}" '
+    ($series | map(select(.[0] >= ($d / 3)))) as $late
+    | {scenario: "slow-readers",
+       upstream: {chunks: 1000000, chunk_interval_ms: 0, first_token_delay_ms: 0, delta_bytes: ($db | tonumber)},
+       callers: $n, duration_s: $d, read_bytes_per_second_per_caller: $rate, run: $run,
+       rss_samples_note: "[elapsed_s since the load started, service RSS kB, service streams open (-1 = not scraped)]",
+       rss_samples: $series,
+       live_heap_note: "[elapsed_s, live heap kB after a forced full GC]",
+       live_heap_samples: $live,
+       figures: {
+         errors_total: $run.errors_total,
+         live_heap_idle_kb: $li,
+         live_heap_kb: ($live | map(.[1])),
+         live_heap_kb_per_stream_at_end: (if ($live | length) > 0 then ((($live[-1][1] - $li) / $n) * 10 | round / 10) else null end),
+         streams_open_at_end: $run.unfinished_at_end,
+         bytes_read_per_caller_per_s: (($run.bytes_total / $n / $d) * 10 | round / 10),
+         idle_rss_kb: $idle,
+         rss_from_third_min_kb: ($late | map(.[1]) | min),
+         rss_from_third_max_kb: ($late | map(.[1]) | max),
+         rss_growth_from_third_to_end_kb: (($late[-1][1]) - ($late[0][1])),
+         worker_chunks_waiting_for_credit_after_run: ($buffered | tonumber? // $buffered),
+         upstream_waits_for_drain: ($paused | tonumber? // 0)},
+       targets: {rss_flat: "RSS over the last two thirds of the run varies by less than 5 %",
+                 live_heap_bounded: "live heap at the end within 10 % of the live heap at a third of the run"}}
+    | .targets.errors_met = (.figures.errors_total == 0)
+    | .targets.rss_flat_met = ((.figures.rss_from_third_max_kb - .figures.rss_from_third_min_kb) <= 0.05 * .figures.rss_from_third_min_kb)
+    | .targets.live_heap_bounded_met = ((.figures.live_heap_kb | length) >= 2
+        and .figures.live_heap_kb[-1] <= 1.1 * .figures.live_heap_kb[0])' \
+    | write_result
+  jq -r '.figures | to_entries[] | "  \(.key): \(.value)"' "$result"
+}
+
+# ------------------------------------------------------------------------------------------------
+# 4. One HTTP node and one worker node on the Hazelcast-clustered event bus, against one `all` node,
+#    in the same run: the same short streams at the same concurrency.
+clustered() {
+  local duration="${CLUSTER_DURATION_S:-20}" warmup="${CLUSTER_WARMUP_S:-5}" c="${CLUSTER_CONCURRENCY:-500}"
+  local worker_port="${BENCH_WORKER_PORT:-18482}" cluster="bench-$$"
+  start_upstream 40 10 5
+  start_service
+  run_load warm-all --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
+    --concurrency 200 --duration 8 --quiet >/dev/null
+  wait_quiet
+  local all_line cluster_line
+  all_line=$(run_load "all-c$c" --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
+    --accept text/plain --concurrency "$c" --duration "$duration" --warmup "$warmup")
+  stop_pid "$SERVICE_PID"
+  # The worker node: OpenAI workers only (it serves its metrics and health on its own port).
+  port_free "$worker_port" || die "port $worker_port is in use (set BENCH_WORKER_PORT)"
+  # shellcheck disable=SC2086
+  env OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/v1" OPENAI_API_KEY=bench-not-a-key \
+    HTTP_HOST=127.0.0.1 HTTP_PORT="$worker_port" CLUSTER_NAME="$cluster" NODE_NAME=bench-worker \
+    java $SERVICE_JAVA_OPTS -jar "$SERVICE_JAR" --cluster --role worker >"$LOG_DIR/worker.log" 2>&1 &
+  local worker_pid=$!
+  BENCH_PIDS+=("$worker_pid")
+  # The HTTP node: its readiness waits for a worker to answer over the cluster.
+  start_service CLUSTER_ENABLED=true NODE_ROLE=http CLUSTER_NAME="$cluster" NODE_NAME=bench-front
+  run_load warm-cluster --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
+    --concurrency 200 --duration 8 --quiet >/dev/null
+  wait_quiet
+  cluster_line=$(run_load "cluster-c$c" --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
+    --accept text/plain --concurrency "$c" --duration "$duration" --warmup "$warmup")
+  printf '%s\n%s\n' "$all_line" "$cluster_line" | jq -s --argjson c "$c" '
+    {scenario: "clustered", concurrency: $c, upstream: {chunks: 40, chunk_interval_ms: 10, first_token_delay_ms: 5},
+     runs: .,
+     figures: {throughput_ratio: ((.[1].streams_per_s / .[0].streams_per_s) * 1000 | round / 1000),
+               ttfb_p99_ms_all: .[0].ttfb_ms.p99, ttfb_p99_ms_cluster: .[1].ttfb_ms.p99,
+               errors_total: (map(.errors_total) | add)},
+     targets: {throughput_ratio_min: 0.7, met: ((.[1].streams_per_s / .[0].streams_per_s) >= 0.7)}}' | write_result
+}
+
+cache() {
+  skipped "needs the campaign cache / request coalescing, which the service does not have yet"
+}
+
+case "$scenario" in
+  cache) cache ;;
+  short-streams|slow-streams|slow-readers|clustered)
+    build_all
+    case "$scenario" in
+      clustered) clustered ;;
+      short-streams) short_streams ;;
+      slow-streams) slow_streams ;;
+      slow-readers) slow_readers ;;
+    esac ;;
+  *) die "unknown scenario '$scenario': short-streams|slow-streams|slow-readers|clustered|cache" ;;
+esac

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# A few seconds of load through the service in front of the bench upstream. Exits non-zero when the
+# harness is broken: no completed stream, or any error. For CI, after the tests; the service's jar
+# must be built already (mvn -DskipTests package), this script installs it and builds bench/.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+[[ -f "$SERVICE_JAR" ]] || die "build the service first: mvn -q -DskipTests package"
+build_all
+start_upstream 20 5 2
+start_service
+status=0
+run_load smoke-service --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
+  --accept text/event-stream --concurrency 20 --duration 3 --drain 10 --request-timeout-ms 10000 \
+  --fail-on-error --min-completed 1 >"$LOG_DIR/smoke.json" || status=$?
+run_load smoke-direct --mode direct --url "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" \
+  --concurrency 5 --duration 1 --drain 10 --request-timeout-ms 10000 \
+  --fail-on-error --min-completed 1 >>"$LOG_DIR/smoke.json" || status=$?
+if grep -q '"load_exit":[1-9]' "$LOG_DIR/smoke.json"; then
+  status=1
+fi
+cat "$LOG_DIR/smoke.json"
+if (( status != 0 )); then
+  log "smoke: FAILED (service log: $LOG_DIR/service.log)"
+  exit 1
+fi
+log "smoke: passed"

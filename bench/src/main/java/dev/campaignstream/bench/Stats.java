@@ -1,0 +1,48 @@
+package dev.campaignstream.bench;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What one event loop's callers saw. Confined to that event loop until the run is over. */
+final class Stats {
+
+  final Histogram ttfbMicros = new Histogram();
+  final Histogram totalMicros = new Histogram();
+  final Histogram maxGapMicros = new Histogram();
+  final Histogram gapMicros = new Histogram();
+  final Histogram bytesPerStream = new Histogram();
+  final Map<String, Long> errors = new TreeMap<>();
+  long started;
+  long completed;
+  long completedInWindow;
+  long bytesInWindow;
+  long bytesTotal;
+  long unfinishedAtEnd;
+  long firstStartNanos = Long.MAX_VALUE;
+  long lastEndNanos;
+
+  void error(String kind) {
+    errors.merge(kind, 1L, Long::sum);
+  }
+
+  long errorCount() {
+    return errors.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  void merge(Stats o) {
+    ttfbMicros.merge(o.ttfbMicros);
+    totalMicros.merge(o.totalMicros);
+    maxGapMicros.merge(o.maxGapMicros);
+    gapMicros.merge(o.gapMicros);
+    bytesPerStream.merge(o.bytesPerStream);
+    o.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
+    started += o.started;
+    completed += o.completed;
+    completedInWindow += o.completedInWindow;
+    bytesInWindow += o.bytesInWindow;
+    bytesTotal += o.bytesTotal;
+    unfinishedAtEnd += o.unfinishedAtEnd;
+    firstStartNanos = Math.min(firstStartNanos, o.firstStartNanos);
+    lastEndNanos = Math.max(lastEndNanos, o.lastEndNanos);
+  }
+}
