@@ -28,6 +28,12 @@ public record ChatChunk(String content, String finishReason, JsonObject usage, J
    * @throws DecodeException if the payload is not a JSON object or a known field has the wrong type
    */
   public static ChatChunk parse(String data) {
+    ChatChunk fast = ChunkReader.read(data);
+    return fast != null ? fast : parseTree(data);
+  }
+
+  /** The whole payload as a tree: for errors and the usage chunk, once per stream at most. */
+  private static ChatChunk parseTree(String data) {
     Object decoded = Json.decodeValue(data);
     if (!(decoded instanceof JsonObject json)) {
       throw new DecodeException("chat completion chunk is not a JSON object");
