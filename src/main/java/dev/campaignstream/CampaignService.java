@@ -1,10 +1,15 @@
 package dev.campaignstream;
 
+import dev.campaignstream.cache.CampaignCache;
+import dev.campaignstream.cache.ClusterCampaignCache;
+import dev.campaignstream.cache.LocalCampaignCache;
 import dev.campaignstream.config.AppConfig;
+import dev.campaignstream.config.CacheSettings;
 import dev.campaignstream.http.ApiContract;
 import dev.campaignstream.http.FrontNode;
 import dev.campaignstream.http.HttpVerticle;
 import dev.campaignstream.http.Lifecycle;
+import dev.campaignstream.http.SharedCampaigns;
 import dev.campaignstream.http.StreamLimiter;
 import dev.campaignstream.metrics.ServiceMetrics;
 import dev.campaignstream.ops.WorkerOpsVerticle;
@@ -42,13 +47,13 @@ public final class CampaignService {
   private String httpDeployment;
   private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
 
-  private CampaignService(Vertx vertx, AppConfig config, OpenAiSimulator simulator) {
+  private CampaignService(Vertx vertx, AppConfig config, OpenAiSimulator simulator, CampaignCache cache) {
     this.vertx = vertx;
     this.config = config;
     this.simulator = simulator;
     ServiceMetrics metrics = ServiceMetrics.create(BackendRegistries.getDefaultNow());
     this.front = new FrontNode(ApiContract.load(), new StreamLimiter(config.http().maxConcurrentStreams()), metrics,
-        new Lifecycle());
+        new Lifecycle(), new SharedCampaigns(cache, config.cache(), config.openai().model()));
     metrics.gauge("campaign.streams.active", "http", "Streams open now", front.limiter()::active);
     metrics.gauge("campaign.streams.active", "worker", "Streams open now", workerLoad::streams);
     metrics.gauge("campaign.buffered.chunks", "worker", "Chunks parsed from OpenAI, waiting for the caller's credit",
@@ -68,9 +73,22 @@ public final class CampaignService {
         LOG.warn("DEMO MODE: campaigns are written by the built-in OpenAI simulator at {}, not by OpenAI",
             sim.baseUrl());
       }
-      CampaignService service = new CampaignService(vertx, effective, sim);
-      return service.deploy().map(service);
+      return cache(vertx, effective).compose(cache -> {
+        CampaignService service = new CampaignService(vertx, effective, sim, cache);
+        return service.deploy().map(service);
+      });
     });
+  }
+
+  /**
+   * The campaign cache of this node's HTTP front: in this process for a single node; in the
+   * cluster manager's distributed map when clustered, so that every node serves what any paid for.
+   */
+  private static Future<CampaignCache> cache(Vertx vertx, AppConfig config) {
+    CacheSettings settings = config.cache();
+    return config.cluster().enabled()
+        ? ClusterCampaignCache.create(vertx, settings.ttlMs())
+        : Future.succeededFuture(new LocalCampaignCache(settings.ttlMs(), settings.maxEntries()));
   }
 
   /** Workers first, so that a node serving HTTP can take streams as soon as it listens. */
@@ -146,6 +164,11 @@ public final class CampaignService {
 
   public StreamLimiter limiter() {
     return front.limiter();
+  }
+
+  /** Campaign streams on this node's front that callers can still join (done ones leave at once). */
+  public int sharedStreams() {
+    return front.shared().inFlight();
   }
 
   /**

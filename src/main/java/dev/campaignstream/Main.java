@@ -51,7 +51,7 @@ public final class Main {
       System.exit(2);
     }
     Future<Vertx> vertx = config.cluster().enabled()
-        ? ClusteredVertx.start(config.cluster())
+        ? ClusteredVertx.start(config.cluster(), config.cache())
         : Future.succeededFuture(MetricsSetup.vertx());
     vertx.compose(started -> CampaignService.start(started, config)
             .onSuccess(service -> drainOnSigterm(started, service)))

@@ -36,13 +36,18 @@ class DemoModeTest {
   private CampaignService service;
   private Caller caller;
 
-  @BeforeEach
-  void start(Vertx vertx, VertxTestContext testContext) {
-    JsonObject json = new JsonObject()
+  private static JsonObject demoConfig(boolean cache) {
+    return new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
         .put("instances", new JsonObject().put("http", 1).put("worker", 1))
+        .put("cache", new JsonObject().put("enabled", cache))
         .put("demo", true);
-    AppConfig config = ConfigLoader.fromJson(json);
+  }
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext testContext) {
+    // Without the cache: each representation below must be written by the simulator itself.
+    AppConfig config = ConfigLoader.fromJson(demoConfig(false));
     testContext.verify(() -> {
       assertThat(config.demo()).isTrue();
       assertThat(config.openai().hasApiKey()).isFalse();
@@ -102,6 +107,30 @@ class DemoModeTest {
       }
       testContext.completeNow();
     })));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void aCachedDemoCampaignStillSaysItIsSimulated(Vertx vertx, VertxTestContext testContext) {
+    String expected = CampaignWriter.write(BRAND);
+    service.stopWorkers()
+        .compose(v -> CampaignService.start(vertx, ConfigLoader.fromJson(demoConfig(true))))
+        .compose(cached -> {
+          Caller callerOfCached = new Caller(vertx, cached.httpPort());
+          return callerOfCached.get(URI, "application/json")
+              .compose(miss -> callerOfCached.get(URI, "application/json").map(hit -> {
+                testContext.verify(() -> {
+                  assertThat(miss.header("X-Campaign-Cache")).isEqualTo("miss");
+                  assertThat(hit.header("X-Campaign-Cache")).isEqualTo("hit");
+                  assertThat(hit.header("X-Campaign-Simulated")).isEqualTo("true");
+                  assertThat(hit.json()).isEqualTo(miss.json());
+                  assertThat(hit.json().getString("campaign")).isEqualTo(expected);
+                  assertThat(cached.simulator().requests()).hasSize(1);
+                });
+                return hit;
+              }));
+        })
+        .onComplete(testContext.succeedingThenComplete());
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.campaignstream.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.XmlConfigBuilder;
+import dev.campaignstream.config.CacheSettings;
 import dev.campaignstream.config.ClusterSettings;
 import dev.campaignstream.metrics.MetricsSetup;
 import io.vertx.core.Future;
@@ -26,23 +27,24 @@ public final class ClusteredVertx {
   private ClusteredVertx() {
   }
 
-  public static Future<Vertx> start(ClusterSettings settings) {
+  public static Future<Vertx> start(ClusterSettings settings, CacheSettings cache) {
     VertxOptions options = MetricsSetup.options().setEventBusOptions(new EventBusOptions()
         .setHost(settings.host())
         .setPort(settings.eventBusPort())
         .setClusterPublicHost(settings.host()));
     return MetricsSetup.builder()
         .with(options)
-        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(settings)))
+        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(settings, cache)))
         .buildClustered();
   }
 
-  static Config hazelcastConfig(ClusterSettings settings) {
+  static Config hazelcastConfig(ClusterSettings settings, CacheSettings cache) {
     Properties values = new Properties();
     values.setProperty("campaign.cluster.name", settings.name());
     values.setProperty("campaign.cluster.host", settings.host());
     values.setProperty("campaign.cluster.port", Integer.toString(settings.port()));
     values.setProperty("campaign.cluster.members", settings.members());
+    values.setProperty("campaign.cache.maxEntries", Integer.toString(cache.maxEntries()));
     try (InputStream template = open(settings.configPath())) {
       return new XmlConfigBuilder(template).setProperties(values).build();
     } catch (IOException e) {

@@ -13,6 +13,7 @@ public record AppConfig(
     HttpSettings http,
     OpenAiSettings openai,
     StreamSettings stream,
+    CacheSettings cache,
     ClusterSettings cluster,
     NodeRole role,
     String nodeName,
@@ -21,12 +22,12 @@ public record AppConfig(
     boolean demo) {
 
   public AppConfig withOpenAi(OpenAiSettings settings) {
-    return new AppConfig(http, settings, stream, cluster, role, nodeName, httpInstances, workerInstances, demo);
+    return new AppConfig(http, settings, stream, cache, cluster, role, nodeName, httpInstances, workerInstances, demo);
   }
 
   /** Applies the command line: {@code --demo}, {@code --cluster}, {@code --role}. */
   public AppConfig withFlags(boolean demoFlag, boolean clusterFlag, NodeRole roleFlag) {
-    return new AppConfig(http, openai, stream, clusterFlag ? cluster.enable() : cluster,
+    return new AppConfig(http, openai, stream, cache, clusterFlag ? cluster.enable() : cluster,
         roleFlag == null ? role : roleFlag, nodeName, httpInstances, workerInstances, demo || demoFlag);
   }
 

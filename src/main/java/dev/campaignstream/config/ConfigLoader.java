@@ -41,6 +41,10 @@ public final class ConfigLoader {
       new String[] {"STREAM_HEARTBEAT_MS", "stream.heartbeatMs"},
       new String[] {"STREAM_LIVENESS_TIMEOUT_MS", "stream.livenessTimeoutMs"},
       new String[] {"STREAM_HANDSHAKE_TIMEOUT_MS", "stream.handshakeTimeoutMs"},
+      new String[] {"CACHE_ENABLED", "cache.enabled"},
+      new String[] {"CACHE_TTL_MS", "cache.ttlMs"},
+      new String[] {"CACHE_MAX_ENTRIES", "cache.maxEntries"},
+      new String[] {"CACHE_MAX_LAG_CHUNKS", "cache.maxLagChunks"},
       new String[] {"DEMO_MODE", "demo"},
       new String[] {"NODE_ROLE", "node.role"},
       new String[] {"NODE_NAME", "node.name"},
@@ -107,6 +111,11 @@ public final class ConfigLoader {
         number(json, "stream.heartbeatMs", 1_000L),
         number(json, "stream.livenessTimeoutMs", 5_000L),
         number(json, "stream.handshakeTimeoutMs", 5_000L));
+    CacheSettings cache = new CacheSettings(
+        Boolean.parseBoolean(text(json, "cache.enabled", "true")),
+        number(json, "cache.ttlMs", 3_600_000L),
+        number(json, "cache.maxEntries", 10_000),
+        number(json, "cache.maxLagChunks", 4_096));
     ClusterSettings cluster = new ClusterSettings(
         Boolean.parseBoolean(text(json, "cluster.enabled", "false")),
         text(json, "cluster.name", "campaign-stream"),
@@ -115,7 +124,7 @@ public final class ConfigLoader {
         text(json, "cluster.members", "127.0.0.1"),
         number(json, "cluster.eventBusPort", 0),
         text(json, "cluster.config", "conf/hazelcast.xml"));
-    return new AppConfig(http, openai, stream, cluster,
+    return new AppConfig(http, openai, stream, cache, cluster,
         NodeRole.parse(text(json, "node.role", "all")),
         text(json, "node.name", defaultNodeName()),
         number(json, "instances.http", cores),

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One access-log line per request, written when the response ends or the connection closes:
  * request id, method, path (never the query, which holds the brand), status, representation,
- * duration, time to first chunk, chunks and outcome.
+ * duration, time to first chunk, chunks, outcome, the worker, and how the cache answered.
  */
 final class AccessRecord {
 
@@ -18,6 +18,7 @@ final class AccessRecord {
   final long startedNanos = System.nanoTime();
   String representation = "-";
   String worker = "-";
+  String cache = "-";
   String outcome;
   long firstChunkNanos;
   long chunks;
@@ -53,6 +54,7 @@ final class AccessRecord {
         .addKeyValue("chunks", chunks)
         .addKeyValue("outcome", result)
         .addKeyValue("worker", worker)
+        .addKeyValue("cache", cache)
         .log("{} {} {}", rc.request().method().name(), rc.request().path(), status);
   }
 

@@ -18,6 +18,8 @@ abstract class CampaignSink {
   protected final HttpServerResponse response;
   protected final String prompt;
   protected OpenAck ack;
+  /** Whether the campaign comes from the cache, which the event stream's done event tells. */
+  protected boolean cached;
 
   CampaignSink(HttpServerResponse response, String prompt) {
     this.response = response;
@@ -30,6 +32,12 @@ abstract class CampaignSink {
       case EVENT_STREAM -> new EventStreamSink(response, prompt);
       case JSON -> new JsonSink(response, prompt);
     };
+  }
+
+  /** How the campaign is answered; set before anything is written. */
+  void cacheResult(CacheResult result) {
+    cached = result == CacheResult.HIT;
+    response.putHeader(CacheResult.HEADER, result.value());
   }
 
   /** A worker took the stream. */

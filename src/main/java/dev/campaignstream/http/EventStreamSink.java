@@ -7,7 +7,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Server-sent events: {@code id: n} and {@code data: {"text": ...}} per piece of text, then
- * {@code event: done} or {@code event: error}. What a browser's {@code EventSource} consumes.
+ * {@code event: done} (with {@code "cached": true} when the campaign came from the cache) or
+ * {@code event: error}. What a browser's {@code EventSource} consumes; one that reconnects with
+ * {@code Last-Event-ID} gets the events after that id.
  */
 final class EventStreamSink extends CampaignSink {
 
@@ -26,7 +28,7 @@ final class EventStreamSink extends CampaignSink {
   @Override
   void end(String finishReason, JsonObject usage) {
     head(MEDIA_TYPE, true);
-    JsonObject done = new JsonObject().put("finish_reason", finishReason).put("usage", usage);
+    JsonObject done = new JsonObject().put("finish_reason", finishReason).put("usage", usage).put("cached", cached);
     response.end("event: done\ndata: " + done.encode() + "\n\n");
   }
 

@@ -5,28 +5,26 @@ import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.protocol.StreamError;
 
 /**
- * The HTTP end of one campaign stream: feeds the worker's frames to the caller's sink, grants
- * the worker credit as the caller's connection drains, and tells the worker when the caller
- * leaves. Runs on its verticle's event loop only.
+ * The HTTP end of one upstream campaign stream: feeds the worker's frames to the
+ * {@link SharedStream} its callers follow, grants the worker credit as the fastest of them takes
+ * the pieces, and tells the worker when the last of them leaves. Runs on its verticle's event
+ * loop only.
  */
 final class HttpStream {
 
   private final String id;
-  private final CampaignSink sink;
+  private final SharedStream shared;
   private final HttpStreams streams;
   private final int creditBatch;
-  private final AccessRecord access;
   private String workerInbox;
-  private long owedCredits;
-  private boolean awaitingDrain;
+  private long returned;
   private boolean finished;
   long lastHeardNanos;
   long lastSentNanos;
 
-  HttpStream(String id, CampaignSink sink, HttpStreams streams, int creditWindow, AccessRecord access) {
+  HttpStream(String id, SharedStream shared, HttpStreams streams, int creditWindow) {
     this.id = id;
-    this.access = access;
-    this.sink = sink;
+    this.shared = shared;
     this.streams = streams;
     // Return credit in batches: one frame per half window instead of one per chunk.
     this.creditBatch = Math.max(1, creditWindow / 2);
@@ -43,15 +41,14 @@ final class HttpStream {
 
   void accepted(OpenAck ack) {
     if (finished) {
-      // The caller left while the handshake was under way: the worker must not start.
+      // Every caller left while the handshake was under way: the worker must not start.
       streams.send(ack.inbox(), Frame.cancel(id));
       return;
     }
     workerInbox = ack.inbox();
-    access.worker = ack.worker().node();
     lastHeardNanos = System.nanoTime();
-    sink.accepted(ack);
-    grantOwedCredit();
+    shared.accepted(ack);
+    returnCredit();
   }
 
   void onFrame(Frame frame) {
@@ -61,23 +58,16 @@ final class HttpStream {
     lastHeardNanos = System.nanoTime();
     switch (frame.type()) {
       case CHUNK -> {
-        sink.chunk(frame.value(), frame.text());
-        if (access.chunks == 0) {
-          streams.firstChunk(access.startedNanos);
-        }
-        access.chunk(lastHeardNanos);
-        streams.chunkToCaller();
-        owedCredits++;
-        returnCreditWhenDrained();
+        shared.chunk(frame.text());
+        returnCredit();
       }
       case END -> {
-        finish("completed");
-        sink.end(frame.finishReason(), frame.usage());
+        finish();
+        shared.end(frame.finishReason(), frame.usage());
       }
       case ERROR -> {
-        StreamError error = frame.streamError();
-        finish(outcome(error));
-        sink.fail(error);
+        finish();
+        shared.fail(frame.streamError());
       }
       default -> {
         // PING: lastHeardNanos is all it is for.
@@ -85,27 +75,23 @@ final class HttpStream {
     }
   }
 
-  /** The stream cannot go on (no worker, a lost worker): answer the caller and tell the worker. */
+  /** The stream cannot go on (no worker, a lost worker): its callers get the error; the worker is told. */
   void fail(StreamError error) {
     if (finished) {
       return;
     }
     cancelWorker();
-    finish(outcome(error));
-    sink.fail(error);
+    finish();
+    shared.fail(error);
   }
 
-  private static String outcome(StreamError error) {
-    return error.status() == 504 ? "timed_out" : "failed";
-  }
-
-  /** The caller closed or reset its connection. */
-  void callerGone() {
+  /** The last caller left. */
+  void cancel() {
     if (finished) {
       return;
     }
     cancelWorker();
-    finish("cancelled");
+    finish();
   }
 
   void ping() {
@@ -113,27 +99,18 @@ final class HttpStream {
   }
 
   /**
-   * Credit goes back only once the caller's connection has taken the chunks, so a slow reader
-   * holds at most one window of chunks in this service.
+   * Credit goes back once the fastest caller's connection has taken the chunks, so callers who
+   * all read slowly hold at most one window of chunks in this service, while one slow caller
+   * among faster ones does not slow them down (it is cut if it falls too far behind).
    */
-  private void returnCreditWhenDrained() {
-    if (sink.writeQueueFull()) {
-      if (!awaitingDrain) {
-        awaitingDrain = true;
-        sink.drainHandler(v -> {
-          awaitingDrain = false;
-          grantOwedCredit();
-        });
-      }
-    } else if (owedCredits >= creditBatch) {
-      grantOwedCredit();
+  void returnCredit() {
+    if (finished || workerInbox == null) {
+      return;
     }
-  }
-
-  private void grantOwedCredit() {
-    if (owedCredits > 0 && workerInbox != null && !finished) {
-      send(Frame.credit(id, owedCredits));
-      owedCredits = 0;
+    long owed = shared.taken() - returned;
+    if (owed >= creditBatch) {
+      send(Frame.credit(id, owed));
+      returned += owed;
     }
   }
 
@@ -150,10 +127,8 @@ final class HttpStream {
     }
   }
 
-  private void finish(String outcome) {
+  private void finish() {
     finished = true;
-    access.outcome = outcome;
     streams.remove(this);
-    streams.ended(access);
   }
 }

@@ -18,14 +18,17 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The streams of one HTTP verticle instance: their shared inbox on the event bus, the
- * handshake that hands each new stream to a worker, and one periodic sweep that keeps them
- * alive (pings) and gives up on those whose worker went silent.
+ * The streams of one HTTP verticle instance: the callers it serves, each holding one of the
+ * node's stream slots; the upstream streams it feeds, with their shared inbox on the event bus;
+ * the handshake that hands each new upstream stream to a worker; and one periodic sweep that
+ * keeps them alive (pings) and gives up on those whose worker went silent.
  */
 final class HttpStreams {
 
@@ -34,17 +37,20 @@ final class HttpStreams {
   private final StreamSettings settings;
   private final StreamLimiter limiter;
   private final ServiceMetrics metrics;
+  private final SharedCampaigns shared;
   private final String inbox = Addresses.newInbox("http");
   private final Map<String, HttpStream> streams = new HashMap<>();
+  private final Set<CallerStream> callers = new HashSet<>();
   private MessageConsumer<Frame> consumer;
   private long sweepTimer = -1;
 
-  HttpStreams(Vertx vertx, StreamSettings settings, StreamLimiter limiter, ServiceMetrics metrics) {
-    this.metrics = metrics;
+  HttpStreams(Vertx vertx, StreamSettings settings, FrontNode node) {
+    this.metrics = node.metrics();
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.settings = settings;
-    this.limiter = limiter;
+    this.limiter = node.limiter();
+    this.shared = node.shared();
   }
 
   Future<Void> start() {
@@ -62,34 +68,42 @@ final class HttpStreams {
 
   Future<Void> stop() {
     vertx.cancelTimer(sweepTimer);
-    new ArrayList<>(streams.values()).forEach(stream -> stream.fail(
-        new StreamError(503, "shutdown", "The service is shutting down, try again", 1L)));
+    StreamError shutdown = new StreamError(503, "shutdown", "The service is shutting down, try again", 1L);
+    // This instance's callers end now, whichever instance feeds their stream; then its own upstream streams.
+    new ArrayList<>(callers).forEach(caller -> caller.abort(shutdown));
+    new ArrayList<>(streams.values()).forEach(stream -> stream.fail(shutdown));
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
-  /** Streams this instance holds now. */
-  int size() {
-    return streams.size();
-  }
-
   /**
-   * Starts a stream for a caller, or answers 503 at once when the node is at its cap.
+   * Serves a caller (from the cache, a stream in flight or a new one), or answers 503 at once
+   * when the node is at its cap. Every caller holds a slot, whatever serves it: each holds a
+   * connection.
    */
-  void open(HttpServerResponse response, CampaignSink sink, String prompt, String requestId, AccessRecord access) {
+  void open(HttpServerResponse response, CampaignSink sink, CampaignRequest request, AccessRecord access) {
     if (!limiter.tryAcquire()) {
       metrics.shed();
       Problem.of(503, "This node is serving its maximum of " + limiter.max() + " streams, try again shortly")
           .retryAfter(1L).send(response);
       return;
     }
-    HttpStream stream = new HttpStream(UUID.randomUUID().toString(), sink, this, settings.creditWindow(), access);
-    streams.put(stream.id(), stream);
-    response.closeHandler(v -> stream.callerGone());
-    OpenStream open = new OpenStream(stream.id(), inbox, prompt, settings.creditWindow(), requestId);
+    CallerStream caller = new CallerStream(vertx.getOrCreateContext(), sink, access, this, shared.maxLagChunks());
+    callers.add(caller);
+    response.closeHandler(v -> caller.callerGone());
+    shared.serve(caller, request, this);
+  }
+
+  /** Starts the upstream stream that feeds {@code stream}, fed from this instance's event loop. */
+  void startUpstream(SharedStream stream, CampaignRequest request) {
+    HttpStream upstream = new HttpStream(UUID.randomUUID().toString(), stream, this, settings.creditWindow());
+    streams.put(upstream.id(), upstream);
+    stream.feed(upstream);
+    OpenStream open = new OpenStream(upstream.id(), inbox, request.prompt(), settings.creditWindow(),
+        request.requestId());
     bus.<JsonObject>request(Addresses.OPEN, open.toJson(),
             new DeliveryOptions().setSendTimeout(settings.handshakeTimeoutMs()))
-        .onSuccess(reply -> stream.accepted(OpenAck.fromJson(reply.body())))
-        .onFailure(failure -> stream.fail(handshakeFailure(failure)));
+        .onSuccess(reply -> upstream.accepted(OpenAck.fromJson(reply.body())))
+        .onFailure(failure -> upstream.fail(handshakeFailure(failure)));
   }
 
   void send(String address, Frame frame) {
@@ -104,14 +118,20 @@ final class HttpStreams {
     metrics.chunkToCaller();
   }
 
-  void ended(AccessRecord access) {
-    metrics.streamEnded(access.representation, access.outcome, System.nanoTime() - access.startedNanos);
+  void cacheResult(CacheResult result) {
+    metrics.cache(result.value());
+  }
+
+  /** A caller finished: its slot is free again. */
+  void callerDone(CallerStream caller, AccessRecord access) {
+    if (callers.remove(caller)) {
+      limiter.release();
+      metrics.streamEnded(access.representation, access.outcome, System.nanoTime() - access.startedNanos);
+    }
   }
 
   void remove(HttpStream stream) {
-    if (streams.remove(stream.id()) != null) {
-      limiter.release();
-    }
+    streams.remove(stream.id());
   }
 
   private void sweep() {

@@ -16,6 +16,7 @@ import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.ValidatorException;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     FrameCodec.register(vertx.eventBus());
-    streams = new HttpStreams(vertx, streamSettings, node.limiter(), node.metrics());
+    streams = new HttpStreams(vertx, streamSettings, node);
     return streams.start()
         .compose(v -> OpenAPIContract.from(vertx, node.contract().forRouter()))
         .map(this::router)
@@ -74,7 +75,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private Router router(OpenAPIContract openApi) {
-    RouterBuilder builder = RouterBuilder.create(vertx, openApi, new QueryExtractor());
+    RouterBuilder builder = RouterBuilder.create(vertx, openApi, new ParameterExtractor());
     ApiContract contract = node.contract();
     builder.rootHandler(HttpVerticle::requestId);
     builder.getRoute("echo").addHandler(HttpVerticle::echo);
@@ -134,13 +135,22 @@ public final class HttpVerticle extends VerticleBase {
     AccessRecord access = AccessRecord.of(rc);
     access.representation = representation.mediaType();
     CampaignSink sink = CampaignSink.create(representation, rc.response(), prompt);
-    streams.open(rc.response(), sink, prompt, rc.get(REQUEST_ID), access);
+    CampaignRequest request = CampaignRequest.of(prompt, rc.get(REQUEST_ID), representation,
+        header(rc, "Cache-Control"), header(rc, "Last-Event-ID"));
+    streams.open(rc.response(), sink, request, access);
   }
 
   /** A query parameter as validated against the contract. */
   private static String query(RoutingContext rc, String name) {
     ValidatedRequest validated = rc.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
     return validated.getQuery().get(name).getString();
+  }
+
+  /** An optional header parameter as validated against the contract, or null when not sent. */
+  private static String header(RoutingContext rc, String name) {
+    ValidatedRequest validated = rc.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+    RequestParameter value = validated.getHeaders().get(name);
+    return value == null || value.isNull() ? null : value.getString();
   }
 
   /** Every error the router produces, as a problem document. */

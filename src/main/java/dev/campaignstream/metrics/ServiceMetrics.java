@@ -22,6 +22,9 @@ public final class ServiceMetrics {
   private final Counter retries;
   private final Counter promptTokens;
   private final Counter completionTokens;
+  private final Counter cacheHits;
+  private final Counter cacheMisses;
+  private final Counter cacheShared;
   private final Timer callerFirstToken;
   private final Timer upstreamFirstToken;
 
@@ -37,6 +40,9 @@ public final class ServiceMetrics {
         .description("Tokens reported by OpenAI's usage").register(registry);
     this.completionTokens = Counter.builder("campaign.tokens").tag("type", "completion")
         .description("Tokens reported by OpenAI's usage").register(registry);
+    this.cacheHits = cacheCounter("hit");
+    this.cacheMisses = cacheCounter("miss");
+    this.cacheShared = cacheCounter("shared");
     this.callerFirstToken = firstToken("caller");
     this.upstreamFirstToken = firstToken("upstream");
   }
@@ -50,6 +56,13 @@ public final class ServiceMetrics {
     return Timer.builder("campaign.time.to.first.token").tag("seen_by", seenBy)
         .description("From the request to the first piece of text, as the caller or the worker saw it")
         .publishPercentileHistogram().register(registry);
+  }
+
+  private Counter cacheCounter(String result) {
+    return Counter.builder("campaign.cache").tag("result", result)
+        .description("Campaign requests by how they were answered: from the cache (hit), by joining a stream in"
+            + " flight (shared), or by a new upstream call (miss)")
+        .register(registry);
   }
 
   /** A value read when scraped, such as the streams open now. */
@@ -69,6 +82,16 @@ public final class ServiceMetrics {
 
   public void chunkToCaller() {
     chunksToCallers.increment();
+  }
+
+  /** How one caller's campaign was answered: {@code hit}, {@code shared} or {@code miss}. */
+  public void cache(String result) {
+    switch (result) {
+      case "hit" -> cacheHits.increment();
+      case "shared" -> cacheShared.increment();
+      case "miss" -> cacheMisses.increment();
+      default -> throw new IllegalArgumentException("Unknown cache result " + result);
+    }
   }
 
   public void shed() {

@@ -276,8 +276,8 @@ class ContractServedTest {
 
   @Test
   void everyErrorCampaignCanAnswerIsDocumentedAsAProblemWithAnExample() {
-    Map<Integer, String> titles = Map.of(400, "Bad Request", 406, "Not Acceptable", 429, "Too Many Requests",
-        502, "Bad Gateway", 503, "Service Unavailable", 504, "Gateway Timeout");
+    Map<Integer, String> titles = Map.of(400, "Bad Request", 406, "Not Acceptable", 410, "Gone",
+        429, "Too Many Requests", 502, "Bad Gateway", 503, "Service Unavailable", 504, "Gateway Timeout");
     JsonObject document = ApiContract.load().json();
     JsonObject responses = document.getJsonObject("paths").getJsonObject("/campaign").getJsonObject("get")
         .getJsonObject("responses");
@@ -310,6 +310,29 @@ class ContractServedTest {
           .as("Retry-After of %s", status)
           .isEqualTo(new JsonObject().put("$ref", "#/components/headers/RetryAfter"));
     }
+  }
+
+  @Test
+  void theCacheHeadersAreInTheContract() {
+    JsonObject campaign = ApiContract.load().json().getJsonObject("paths").getJsonObject("/campaign")
+        .getJsonObject("get");
+    Map<String, JsonObject> headers = new HashMap<>();
+    campaign.getJsonArray("parameters").forEach(p -> {
+      JsonObject parameter = (JsonObject) p;
+      if ("header".equals(parameter.getString("in"))) {
+        headers.put(parameter.getString("name"), parameter);
+      }
+    });
+    assertThat(headers).containsOnlyKeys("Cache-Control", "Last-Event-ID");
+    for (JsonObject header : headers.values()) {
+      assertThat(header.getBoolean("required")).isFalse();
+      assertThat(header.getJsonObject("schema")).isEqualTo(new JsonObject().put("type", "string"));
+      assertThat(header.getString("description")).isNotBlank();
+    }
+    JsonObject cacheHeader = campaign.getJsonObject("responses").getJsonObject("200").getJsonObject("headers")
+        .getJsonObject("X-Campaign-Cache");
+    assertThat(cacheHeader.getJsonObject("schema").getJsonArray("enum"))
+        .isEqualTo(new JsonArray().add("hit").add("miss").add("shared"));
   }
 
   // ------------------------------------------------------------------ helpers

@@ -45,13 +45,16 @@ class ClusterIT {
     JarProcess w1 = node("worker", "w1");
     JarProcess w2 = node("worker", "w2");
     JarProcess front = node("http", "h1");
+    JarProcess otherFront = node("http", "h2");
     Caller caller = new Caller(vertx, front.port);
     await(GracefulShutdownIT.waitUntilReady(vertx, caller), 60);
 
-    // Every representation crosses the cluster, and the work spreads over both workers.
+    // Every representation crosses the cluster, and the work spreads over both workers (four
+    // brands: callers of one brand would share one stream).
     List<Future<CallerResponse>> first = new ArrayList<>();
-    for (String accept : List.of("text/plain", "text/event-stream", "application/json", "text/plain")) {
-      first.add(caller.get("/campaign?prompt=Acme%20Coffee", accept));
+    List<String> accepts = List.of("text/plain", "text/event-stream", "application/json", "text/plain");
+    for (int i = 0; i < accepts.size(); i++) {
+      first.add(caller.get("/campaign?prompt=Acme%20Coffee%20" + i, accepts.get(i)));
     }
     List<CallerResponse> answers = await(Future.all(first).map(all -> all.<CallerResponse>list()), 60);
     for (CallerResponse answer : answers) {
@@ -62,6 +65,14 @@ class ClusterIT {
     assertThat(answers.get(1).events().get(answers.get(1).events().size() - 1).type()).isEqualTo("done");
     assertThat(answers.get(2).json().getString("finish_reason")).isEqualTo("stop");
     assertThat(workersServed(front)).containsKeys("w1", "w2");
+
+    // The cache is the cluster's: a campaign one HTTP node paid for is a hit on another.
+    Caller otherCaller = new Caller(vertx, otherFront.port);
+    await(GracefulShutdownIT.waitUntilReady(vertx, otherCaller), 60);
+    CallerResponse elsewhere = await(otherCaller.get("/campaign?prompt=ACME%20COFFEE%200", "text/plain"), 30);
+    assertThat(elsewhere.header("X-Campaign-Cache")).isEqualTo("hit");
+    assertThat(elsewhere.header("X-Campaign-Simulated")).isEqualTo("true");
+    assertThat(elsewhere.body()).isEqualTo(answers.get(0).body());
 
     // A worker node serves no API, but its own metrics and health, for operators.
     Caller workerOps = new Caller(vertx, w2.port);
@@ -101,7 +112,7 @@ class ClusterIT {
     while (!workersServed(front).containsKey("w3") && System.nanoTime() < deadline) {
       List<Future<CallerResponse>> probes = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        probes.add(caller.get("/campaign?prompt=Probe", "text/event-stream",
+        probes.add(caller.get("/campaign?prompt=Probe" + i, "text/event-stream",
             response -> response.handler(read -> response.request().connection().close())));
       }
       await(Future.join(probes).otherwiseEmpty(), 30);

@@ -7,11 +7,16 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.campaignstream.simulator.Behaviour;
+import dev.campaignstream.support.CallerResponse;
 import dev.campaignstream.support.Eventually;
 import dev.campaignstream.support.TestService;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -57,9 +62,50 @@ class AccessLogTest {
           .containsEntry("status", 200)
           .containsEntry("representation", "text/event-stream")
           .containsEntry("chunks", 3L)
-          .containsEntry("outcome", "completed");
+          .containsEntry("outcome", "completed")
+          .containsEntry("cache", "miss");
       assertThat((Long) fields.get("first_chunk_ms")).isBetween(0L, (Long) fields.get("duration_ms"));
       assertThat(line.getFormattedMessage() + fields).doesNotContain("SecretBrand");
+      testContext.completeNow();
+    })));
+  }
+
+  /** Callers sharing one upstream stream, or served from the cache, each get their own line and outcome. */
+  @Test
+  void eachCallerOfASharedStreamIsLoggedWithHowTheCacheAnswered(Vertx vertx, VertxTestContext testContext) {
+    TestService.start(vertx).compose(app -> {
+      app.upstream.enqueue(Behaviour.stream().withDeltas("Secret", "Brand", "Text")
+          .withFirstTokenDelay(Duration.ofMillis(300)).withChunkInterval(Duration.ofMillis(100)));
+      Future<CallerResponse> first = app.caller.get("/campaign?prompt=SecretBrand", "text/event-stream");
+      Future<CallerResponse> leaver = app.caller.get("/campaign?prompt=SecretBrand", "text/plain",
+          response -> response.handler(read -> response.request().connection().close()));
+      Future<CallerResponse> joined = app.caller.get("/campaign?prompt=SecretBrand", "application/json");
+      return Future.all(first, joined)
+          .compose(both -> app.caller.get("/campaign?prompt=SecretBrand", "text/plain"))
+          .compose(hit -> Eventually.await(vertx, "logged", 2_000, () -> lines.list.size() == 4))
+          .map(v -> List.of(first.result(), leaver, joined.result()));
+    }).onComplete(testContext.succeeding(seen -> testContext.verify(() -> {
+      Map<String, Map<String, Object>> byRepresentation = new HashMap<>();
+      List<Map<String, Object>> all = lines.list.stream().map(line -> line.getKeyValuePairs().stream()
+          .collect(Collectors.toMap(pair -> pair.key, pair -> pair.value))).toList();
+      assertThat(all).extracting(fields -> fields.get("cache"))
+          .containsExactlyInAnyOrder("miss", "shared", "shared", "hit");
+      Map<String, Object> miss = all.stream().filter(fields -> "miss".equals(fields.get("cache"))).findFirst()
+          .orElseThrow();
+      Map<String, Object> hit = all.stream().filter(fields -> "hit".equals(fields.get("cache"))).findFirst()
+          .orElseThrow();
+      all.stream().filter(fields -> "shared".equals(fields.get("cache")))
+          .forEach(fields -> byRepresentation.put((String) fields.get("representation"), fields));
+      assertThat(miss).containsEntry("representation", "text/event-stream").containsEntry("outcome", "completed")
+          .containsEntry("chunks", 3L);
+      assertThat(byRepresentation.get("application/json")).containsEntry("outcome", "completed")
+          .containsEntry("chunks", 3L).containsEntry("worker", miss.get("worker"));
+      assertThat(byRepresentation.get("text/plain")).containsEntry("outcome", "cancelled")
+          .containsEntry("chunks", 1L);
+      assertThat(hit).containsEntry("representation", "text/plain").containsEntry("outcome", "completed")
+          .containsEntry("chunks", 3L).containsEntry("worker", "-");
+      assertThat(miss.get("worker")).isNotEqualTo("-");
+      assertThat(lines.list.toString()).doesNotContain("SecretBrand");
       testContext.completeNow();
     })));
   }

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,9 +45,10 @@ class MetricsTest {
     app.upstream.enqueue(Behaviour.stream().withDeltas("One", " two", " three"),
         Behaviour.cutAfter(2).withDeltas("One", " two", " three"),
         Behaviour.rateLimitedSeconds(7));
+    // Three brands: a second request for a completed one would be answered from the cache.
     app.caller.get("/campaign?prompt=Acme", "text/plain")
-        .compose(completed -> app.caller.get("/campaign?prompt=Acme", "text/event-stream"))
-        .compose(cut -> app.caller.get("/campaign?prompt=Acme", "application/json"))
+        .compose(completed -> app.caller.get("/campaign?prompt=Acme2", "text/event-stream"))
+        .compose(cut -> app.caller.get("/campaign?prompt=Acme3", "application/json"))
         .compose(limited -> app.caller.get("/echo?input_value=" + TestService.API_KEY.substring(0, 20), null))
         .compose(echo -> app.caller.get("/metrics", null))
         .onComplete(testContext.succeeding(scrape -> testContext.verify(() -> {
@@ -77,6 +79,29 @@ class MetricsTest {
               .doesNotContain("address=").doesNotContain("remote=");
           // No brand, no path a caller invented, and never the key.
           assertThat(text).doesNotContain("Acme").doesNotContain(TestService.API_KEY.substring(0, 20));
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  void cacheResultsAreCountedPerCaller(VertxTestContext testContext) {
+    app.upstream.enqueue(Behaviour.stream().withDeltas("One", " two").withFirstTokenDelay(Duration.ofMillis(300)));
+    Future<CallerResponse> first = app.caller.get("/campaign?prompt=Acme", "text/plain");
+    Future<CallerResponse> joined = app.caller.get("/campaign?prompt=Acme", "text/event-stream");
+    Future.all(first, joined)
+        .compose(both -> app.caller.get("/campaign?prompt=Acme", "application/json"))
+        .compose(hit -> app.caller.get("/campaign?prompt=Acme", "text/plain"))
+        .compose(hit -> app.caller.get("/metrics", null))
+        .onComplete(testContext.succeeding(scrape -> testContext.verify(() -> {
+          String text = scrape.body();
+          assertThat(value(text, "campaign_cache_total", "result=\"miss\"")).isEqualTo(1.0);
+          assertThat(value(text, "campaign_cache_total", "result=\"shared\"")).isEqualTo(1.0);
+          assertThat(value(text, "campaign_cache_total", "result=\"hit\"")).isEqualTo(2.0);
+          assertThat(value(text, "campaign_upstream_responses_total", "status=\"200\"")).isEqualTo(1.0);
+          // Every caller is a stream of its own in the figures, however it was served.
+          assertThat(value(text, "campaign_stream_duration_seconds_count", "outcome=\"completed\"",
+              "representation=\"text/plain\"")).isEqualTo(2.0);
+          assertThat(value(text, "campaign_chunks_total")).isEqualTo(8.0);
           testContext.completeNow();
         })));
   }

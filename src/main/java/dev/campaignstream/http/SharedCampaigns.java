@@ -1,0 +1,150 @@
+package dev.campaignstream.http;
+
+import dev.campaignstream.cache.CachedCampaign;
+import dev.campaignstream.cache.CampaignCache;
+import dev.campaignstream.cache.CampaignKey;
+import dev.campaignstream.config.CacheSettings;
+import dev.campaignstream.protocol.StreamError;
+import io.vertx.core.Vertx;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pay once: decides for each caller whether its campaign comes from a stream already being
+ * written on this node (shared), from the cache (hit), or from a new upstream call (miss), and
+ * puts each completed campaign in the cache. Shared by all HTTP verticle instances of the node:
+ * streams in flight are coalesced per node, whichever event loop their callers came in on.
+ */
+public final class SharedCampaigns {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SharedCampaigns.class);
+
+  private final CampaignCache cache;
+  private final CacheSettings settings;
+  private final String model;
+  private final ConcurrentMap<String, SharedStream> inFlight = new ConcurrentHashMap<>();
+
+  /**
+   * @param model the model this node's campaigns are asked of (the configuration's, which every
+   *              node has, HTTP-only ones included); part of the key
+   */
+  public SharedCampaigns(CampaignCache cache, CacheSettings settings, String model) {
+    this.cache = cache;
+    this.settings = settings;
+    this.model = model;
+  }
+
+  int maxLagChunks() {
+    return settings.maxLagChunks();
+  }
+
+  /** Streams this node is writing now that callers can join. */
+  public int inFlight() {
+    return inFlight.size();
+  }
+
+  /** Finds or starts the stream {@code caller} is served from; {@code local} starts upstream calls. */
+  void serve(CallerStream caller, CampaignRequest request, HttpStreams local) {
+    if (!settings.enabled()) {
+      start(caller, request, local, null);
+      return;
+    }
+    String key = CampaignKey.of(request.prompt(), model);
+    if (request.refresh()) {
+      // A stream of its own, which nobody joins; what it writes replaces the cached campaign.
+      start(caller, request, local, key);
+      return;
+    }
+    if (join(key, caller, request.resumeAfter())) {
+      return;
+    }
+    cache.get(key)
+        .otherwise(failure -> {
+          LOG.warn("Campaign cache read failed, calling upstream instead: {}", failure.toString());
+          return null;
+        })
+        .onSuccess(hit -> onCallersLoop(caller, () -> {
+          if (caller.finished()) {
+            return;
+          }
+          if (hit != null) {
+            caller.follow(SharedStream.replay(hit), CacheResult.HIT, request.resumeAfter());
+          } else if (request.resumeAfter() > 0) {
+            // A new call would write another text: its events after that id would not continue
+            // what the caller has. Say so, rather than splice two campaigns together.
+            caller.abort(new StreamError(410, "resume_gone", "The campaign stream to resume after event "
+                + request.resumeAfter() + " is no longer available; reconnect without Last-Event-ID", null));
+          } else {
+            joinOrStart(key, caller, request, local);
+          }
+        }));
+  }
+
+  private boolean join(String key, CallerStream caller, long after) {
+    SharedStream stream = inFlight.get(key);
+    return stream != null && caller.follow(stream, CacheResult.SHARED, after);
+  }
+
+  /**
+   * Joins the stream in flight for {@code key}, or starts it: of many callers arriving at once,
+   * exactly one starts it. A stream that failed or was cancelled between being found and joined
+   * is left for a new one.
+   */
+  private void joinOrStart(String key, CallerStream caller, CampaignRequest request, HttpStreams local) {
+    while (true) {
+      SharedStream fresh = SharedStream.live(key, true, this, caller.context(), caller);
+      SharedStream chosen = inFlight.compute(key,
+          (k, current) -> current != null && current.joinable() ? current : fresh);
+      if (chosen == fresh) {
+        caller.followNew(fresh);
+        local.startUpstream(fresh, request);
+        return;
+      }
+      if (caller.follow(chosen, CacheResult.SHARED, 0)) {
+        return;
+      }
+    }
+  }
+
+  private void start(CallerStream caller, CampaignRequest request, HttpStreams local, String key) {
+    SharedStream own = SharedStream.live(key, false, this, caller.context(), caller);
+    caller.followNew(own);
+    local.startUpstream(own, request);
+  }
+
+  /**
+   * A stream ended normally: a campaign worth serving again goes in the cache. The stream stays
+   * joinable until the cache has it, so that no caller arriving in between pays for it again.
+   */
+  void completed(SharedStream stream) {
+    CachedCampaign campaign = stream.key() == null ? null : stream.toCached();
+    if (campaign == null) {
+      forget(stream);
+      return;
+    }
+    cache.put(stream.key(), campaign).onComplete(stored -> {
+      if (stored.failed()) {
+        LOG.warn("Campaign cache write failed: {}", stored.cause().toString());
+      }
+      forget(stream);
+    });
+  }
+
+  /** The stream can no longer be joined. */
+  void forget(SharedStream stream) {
+    if (stream.registered()) {
+      inFlight.remove(stream.key(), stream);
+    }
+  }
+
+  /** Cache futures of a cluster may complete elsewhere; a caller is served on its own loop. */
+  private static void onCallersLoop(CallerStream caller, Runnable task) {
+    if (Vertx.currentContext() == caller.context()) {
+      task.run();
+    } else {
+      caller.context().runOnContext(v -> task.run());
+    }
+  }
+}
