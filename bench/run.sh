@@ -261,7 +261,7 @@ clustered() {
 }
 
 cache() {
-  skipped "needs the campaign cache / request coalescing, which the service does not have yet"
+  skipped "the service has the cache and coalescing now, but this harness does not drive that scenario yet"
 }
 
 case "$scenario" in
