@@ -89,9 +89,7 @@ class StartupTest {
     assertThat(output.lines().filter(line -> line.contains("DEMO MODE")).toList())
         .as(output).singleElement().asString().contains("WARN", "built-in OpenAI simulator");
     assertNoStackTrace(output);
-    run.process.destroy();
-    // The drain itself takes milliseconds here; the slack is for a loaded machine's JVM exit.
-    assertThat(run.process.waitFor(EXIT_WITHIN_SECONDS, TimeUnit.SECONDS)).isTrue();
+    // SIGTERM and the exit status are GracefulShutdownIT's, on the packaged jar.
   }
 
   @Test
