@@ -1,6 +1,5 @@
 package dev.campaignstream.http;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,12 +87,5 @@ public final class ApiContract {
       }
     }));
     return ids;
-  }
-
-  /** The media types an operation's 200 response declares, in document order. */
-  public JsonArray successMediaTypes(String path, String method) {
-    JsonObject content = json.getJsonObject("paths").getJsonObject(path).getJsonObject(method)
-        .getJsonObject("responses").getJsonObject("200").getJsonObject("content");
-    return new JsonArray(content.fieldNames().stream().toList());
   }
 }

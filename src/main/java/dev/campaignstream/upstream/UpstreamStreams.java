@@ -107,10 +107,6 @@ final class UpstreamStreams {
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
   }
 
-  int size() {
-    return streams.size();
-  }
-
   private void open(Message<JsonObject> message) {
     OpenStream open = OpenStream.fromJson(message.body());
     UpstreamStream stream = new UpstreamStream(open, this, settings);
