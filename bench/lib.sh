@@ -96,12 +96,14 @@ start_upstream() {
 }
 
 # start_service [VAR=value ...]: the service's jar in front of the bench upstream; sets SERVICE_PID.
+# The campaign cache is off unless a scenario turns it on: every caller asks for the same brand,
+# and the streaming scenarios measure streams from the upstream, not replays from the cache.
 start_service() {
   port_free "$SERVICE_PORT" || die "port $SERVICE_PORT is in use (set BENCH_SERVICE_PORT)"
   local out="$LOG_DIR/service.log"
   # shellcheck disable=SC2086
   env OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/v1" OPENAI_API_KEY=bench-not-a-key \
-    HTTP_HOST=127.0.0.1 HTTP_PORT="$SERVICE_PORT" HTTP_DRAIN_TIMEOUT_MS=1000 "$@" \
+    HTTP_HOST=127.0.0.1 HTTP_PORT="$SERVICE_PORT" HTTP_DRAIN_TIMEOUT_MS=1000 CACHE_ENABLED=false "$@" \
     java $SERVICE_JAVA_OPTS -Xlog:gc:file="$LOG_DIR/service-gc.log":uptime -jar "$SERVICE_JAR" >"$out" 2>&1 &
   SERVICE_PID=$!
   BENCH_PIDS+=("$SERVICE_PID")
@@ -218,7 +220,8 @@ run_load() {
 # over 2 s while our own processes are idle. Other work on a shared machine skews every figure; the
 # results record the CPU that other processes used during each run either way.
 wait_quiet() {
-  local max="${1:-${BENCH_QUIET_WAIT_S:-90}}" waited=0 b0 b1 busy
+  local max="${1:-${BENCH_QUIET_WAIT_S:-90}}" waited=0 b0 b1 busy=0
+  (( max > 0 )) || return 0   # BENCH_QUIET_WAIT_S=0: measure at once
   while (( waited < max )); do
     b0=$(machine_busy_ticks); sleep 2; b1=$(machine_busy_ticks)
     busy=$(( (b1 - b0) * 100 / (2 * CLK_TCK) ))   # percent of one core

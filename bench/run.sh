@@ -13,7 +13,7 @@ result="$RESULTS_DIR/$scenario.json"
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 git_rev=$(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
 # The command as run, with the variables that change a scenario's size.
-overrides=$(env | grep -E '^(SHORT_|SLOW_|READERS|SERVICE_JAVA_OPTS=)' | sort | tr '\n' ' ' || true)
+overrides=$(env | grep -E '^(SHORT_|SLOW_|READERS|CACHE_(CALLERS|BRANDS|RAMP_MS)=|SERVICE_JAVA_OPTS=)' | sort | tr '\n' ' ' || true)
 
 write_result() { # JSON body -> result file, with the common header
   jq --argjson machine "$(machine_json)" --arg at "$started_at" --arg rev "$git_rev" \
@@ -240,7 +240,7 @@ clustered() {
   port_free "$worker_port" || die "port $worker_port is in use (set BENCH_WORKER_PORT)"
   # shellcheck disable=SC2086
   env OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/v1" OPENAI_API_KEY=bench-not-a-key \
-    HTTP_HOST=127.0.0.1 HTTP_PORT="$worker_port" CLUSTER_NAME="$cluster" NODE_NAME=bench-worker \
+    HTTP_HOST=127.0.0.1 HTTP_PORT="$worker_port" CACHE_ENABLED=false CLUSTER_NAME="$cluster" NODE_NAME=bench-worker \
     java $SERVICE_JAVA_OPTS -jar "$SERVICE_JAR" --cluster --role worker >"$LOG_DIR/worker.log" 2>&1 &
   local worker_pid=$!
   BENCH_PIDS+=("$worker_pid")
@@ -260,15 +260,109 @@ clustered() {
      targets: {throughput_ratio_min: 0.7, met: ((.[1].streams_per_s / .[0].streams_per_s) >= 0.7)}}' | write_result
 }
 
+# ------------------------------------------------------------------------------------------------
+# 5. Cache and coalescing: 1,000 callers on 10 brands, upstream calls counted. The same load three
+#    times against one upstream: cache off, then cache on from cold, then again with the cache warm.
+# Upstream streams begun since the upstream started (its stats line, exact, every --stats-every-s 1).
+# Waits for the second line printed after the call: that one was counted after the call, so every
+# call of a phase just ended is in it (each reached the upstream before its callers had a campaign).
+cache_upstream_started() {
+  local out="$LOG_DIR/upstream.log" n i
+  n=$(grep -c '^upstream: started' "$out" || true)
+  for i in $(seq 1 50); do
+    (( $(grep -c '^upstream: started' "$out" || true) >= n + 2 )) && break
+    sleep 0.2
+  done
+  grep -o '^upstream: started [0-9]*' "$out" | tail -1 | awk '{ print $3 }'
+}
+
+# The service's campaign_cache_total counters (requests by hit, miss, shared since it started), as JSON.
+cache_metrics() {
+  { curl -fs --max-time 2 "http://127.0.0.1:$SERVICE_PORT/metrics" 2>/dev/null || true; } \
+    | sed -n 's/^campaign_cache_total{.*result="\([a-z]*\)".*} \([0-9.eE+]*\)$/\1 \2/p' \
+    | awk 'BEGIN { printf "{" } { printf "%s\"%s\":%d", (NR > 1 ? "," : ""), $1, $2 } END { printf "}" }'
+}
+
+# cache_phase LABEL CALLERS BRANDS RAMP_MS: each caller one request, request k asking for Brand-<k mod
+# BRANDS>; the load generator's line plus the upstream calls and the service's cache counts of the phase.
+cache_phase() {
+  local label="$1" n="$2" brands="$3" ramp_ms="$4" before after m0 m1 line
+  service_alive
+  wait_quiet
+  before=$(cache_upstream_started)
+  m0=$(cache_metrics)
+  log "phase $label: $n callers on $brands brands, opened over $ramp_ms ms (upstream streams so far: $before)"
+  line=$(run_load "$label" --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
+    --brands "$brands" --concurrency "$n" --requests "$n" --ramp-ms "$ramp_ms" --request-timeout-ms 30000)
+  after=$(cache_upstream_started)
+  m1=$(cache_metrics)
+  [[ -n "$before" && -n "$after" ]] || die "no stats line from the upstream (see $LOG_DIR/upstream.log)"
+  jq -c --argjson calls $((after - before)) --argjson m0 "$m0" --argjson m1 "$m1" '
+    . + {upstream_calls: $calls,
+         service_cache_counts: ($m1 | with_entries(.value -= ($m0[.key] // 0)))}' <<<"$line"
+}
+
+# ------------------------------------------------------------------------------------------------
+# 5. Cache and coalescing: 1,000 callers on 10 brands, upstream calls counted. The same load three
+#    times against one upstream: cache off, then cache on from cold, then again with the cache warm.
 cache() {
-  skipped "the service has the cache and coalescing now, but this harness does not drive that scenario yet"
+  local callers="${CACHE_CALLERS:-1000}" brands="${CACHE_BRANDS:-10}" ramp_ms="${CACHE_RAMP_MS:-1000}"
+  local chunks=40 interval=50 first=50   # 2 s streams: most callers arrive while their brand is written
+  start_upstream "$chunks" "$interval" "$first" --stats-every-s 1
+  local url="http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee"
+  local off cold warm
+  # a. Cache off (start_service's default): every caller is an upstream call. Warm-up on another prompt.
+  start_service
+  run_load warm-off --url "$url" --concurrency 100 --duration 3 --quiet >/dev/null
+  off=$(cache_phase cache-off "$callers" "$brands" "$ramp_ms")
+  # b. Cache on, cold: one call per brand, the other callers join its stream or hit the cache after it.
+  stop_pid "$SERVICE_PID"
+  start_service CACHE_ENABLED=true
+  run_load warm-on --url "$url" --concurrency 100 --duration 3 --quiet >/dev/null   # caches Acme Coffee only
+  cold=$(cache_phase cache-cold "$callers" "$brands" "$ramp_ms")
+  # c. The same service, its cache warm: no upstream call at all.
+  warm=$(cache_phase cache-warm "$callers" "$brands" "$ramp_ms")
+  printf '%s\n%s\n%s\n' "$off" "$cold" "$warm" | jq -s --argjson n "$callers" --argjson b "$brands" \
+    --argjson ramp "$ramp_ms" --argjson ch "$chunks" --argjson iv "$interval" --argjson ft "$first" '
+    (map({key: .label, value: .}) | from_entries) as $r
+    | {scenario: "cache",
+       upstream: {chunks: $ch, chunk_interval_ms: $iv, first_token_delay_ms: $ft},
+       callers: $n, brands: $b, ramp_ms: $ramp,
+       method: "each phase: every caller makes one request, request k asking for Brand-<k mod brands>; upstream calls = streams the upstream started during the phase",
+       runs: .,
+       figures: {
+         upstream_calls_cache_off: $r["cache-off"].upstream_calls,
+         upstream_calls_cold: $r["cache-cold"].upstream_calls,
+         upstream_calls_warm: $r["cache-warm"].upstream_calls,
+         calls_saved_ratio_cold: (if $r["cache-off"].upstream_calls > 0
+           then ((1 - $r["cache-cold"].upstream_calls / $r["cache-off"].upstream_calls) * 1000 | round / 1000) else null end),
+         calls_saved_ratio_warm: (if $r["cache-off"].upstream_calls > 0
+           then ((1 - $r["cache-warm"].upstream_calls / $r["cache-off"].upstream_calls) * 1000 | round / 1000) else null end),
+         cache_results_off: $r["cache-off"].cache_results,
+         cache_results_cold: $r["cache-cold"].cache_results,
+         cache_results_warm: $r["cache-warm"].cache_results,
+         service_cache_counts_cold: $r["cache-cold"].service_cache_counts,
+         ttfb_p50_ms_off: $r["cache-off"].ttfb_ms.p50, ttfb_p99_ms_off: $r["cache-off"].ttfb_ms.p99,
+         ttfb_p50_ms_cold: $r["cache-cold"].ttfb_ms.p50, ttfb_p99_ms_cold: $r["cache-cold"].ttfb_ms.p99,
+         ttfb_p50_ms_warm: $r["cache-warm"].ttfb_ms.p50, ttfb_p99_ms_warm: $r["cache-warm"].ttfb_ms.p99,
+         total_p50_ms_off: $r["cache-off"].total_ms.p50, total_p50_ms_cold: $r["cache-cold"].total_ms.p50,
+         total_p50_ms_warm: $r["cache-warm"].total_ms.p50,
+         service_cpu_s_off: $r["cache-off"].service_cpu_s, service_cpu_s_cold: $r["cache-cold"].service_cpu_s,
+         service_cpu_s_warm: $r["cache-warm"].service_cpu_s,
+         completed: (map(.completed) | add),
+         errors_total: (map(.errors_total) | add)},
+       targets: {upstream_calls_cold: $b, upstream_calls_warm: 0, errors: 0}}
+    | .targets.cold_met = (.figures.upstream_calls_cold == $b)
+    | .targets.warm_met = (.figures.upstream_calls_warm == 0)
+    | .targets.errors_met = (.figures.errors_total == 0 and .figures.completed == 3 * $n)' | write_result
+  jq -r '.figures | to_entries[] | "  \(.key): \(.value | if type == "object" then tojson else . end)"' "$result"
 }
 
 case "$scenario" in
-  cache) cache ;;
-  short-streams|slow-streams|slow-readers|clustered)
+  short-streams|slow-streams|slow-readers|clustered|cache)
     build_all
     case "$scenario" in
+      cache) cache ;;
       clustered) clustered ;;
       short-streams) short_streams ;;
       slow-streams) slow_streams ;;

@@ -45,6 +45,7 @@ public final class ConfigLoader {
       new String[] {"CACHE_TTL_MS", "cache.ttlMs"},
       new String[] {"CACHE_MAX_ENTRIES", "cache.maxEntries"},
       new String[] {"CACHE_MAX_LAG_CHUNKS", "cache.maxLagChunks"},
+      new String[] {"CACHE_MAX_CAMPAIGN_CHARS", "cache.maxCampaignChars"},
       new String[] {"DEMO_MODE", "demo"},
       new String[] {"NODE_ROLE", "node.role"},
       new String[] {"NODE_NAME", "node.name"},
@@ -115,7 +116,8 @@ public final class ConfigLoader {
         Boolean.parseBoolean(text(json, "cache.enabled", "true")),
         number(json, "cache.ttlMs", 3_600_000L),
         number(json, "cache.maxEntries", 10_000),
-        number(json, "cache.maxLagChunks", 4_096));
+        number(json, "cache.maxLagChunks", 4_096),
+        number(json, "cache.maxCampaignChars", 65_536));
     ClusterSettings cluster = new ClusterSettings(
         Boolean.parseBoolean(text(json, "cluster.enabled", "false")),
         text(json, "cluster.name", "campaign-stream"),

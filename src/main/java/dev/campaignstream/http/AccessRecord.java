@@ -33,10 +33,11 @@ final class AccessRecord {
     return rc.get(KEY);
   }
 
-  void chunk(long now) {
-    if (chunks++ == 0) {
+  void chunks(long now, int pieces) {
+    if (chunks == 0) {
       firstChunkNanos = now;
     }
+    chunks += pieces;
   }
 
   private void log(RoutingContext rc, String requestId, boolean responseEnded) {

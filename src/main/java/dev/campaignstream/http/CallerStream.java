@@ -2,6 +2,7 @@ package dev.campaignstream.http;
 
 import dev.campaignstream.protocol.StreamError;
 import io.vertx.core.Context;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -11,6 +12,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * caller's event loop only, apart from {@link #wake()} and {@link #cursor()}.
  */
 final class CallerStream {
+
+  /** Bounds one write: the write-queue check between writes keeps a slow caller's buffer small. */
+  private static final int MAX_PIECES_PER_WRITE = 64;
 
   private final Context context;
   private final CampaignSink sink;
@@ -110,10 +114,11 @@ final class CallerStream {
         awaitDrain();
         break;
       }
-      String text = source.delta((int) cursor);
-      cursor = cursor + 1;
-      sink.chunk(cursor, text);
-      written();
+      int from = (int) cursor;
+      List<String> texts = source.deltas(from, (int) Math.min(now.size(), from + MAX_PIECES_PER_WRITE));
+      cursor = from + texts.size();
+      sink.chunks(from + 1L, texts);
+      written(texts.size());
     }
     if (cursor != before) {
       source.progressed();
@@ -142,12 +147,12 @@ final class CallerStream {
     });
   }
 
-  private void written() {
+  private void written(int pieces) {
     if (access.chunks == 0) {
       streams.firstChunk(access.startedNanos);
     }
-    access.chunk(System.nanoTime());
-    streams.chunkToCaller();
+    access.chunks(System.nanoTime(), pieces);
+    streams.chunksToCaller(pieces);
   }
 
   /** The outcome goes in first: ending the response writes the access-log line. */

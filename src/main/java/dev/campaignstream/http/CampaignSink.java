@@ -6,6 +6,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * Writes one campaign stream to its caller in one representation. The status line is held back
@@ -14,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 abstract class CampaignSink {
 
   static final String SIMULATED_HEADER = "X-Campaign-Simulated";
+  static final int WRITE_QUEUE_MAX_BYTES = 16 * 1024;
 
   protected final HttpServerResponse response;
   protected final String prompt;
@@ -45,7 +47,11 @@ abstract class CampaignSink {
     this.ack = ack;
   }
 
-  abstract void chunk(long seq, String text);
+  /**
+   * Pieces {@code firstSeq}, {@code firstSeq + 1}, ... in one write: a caller who is behind gets
+   * what is waiting for it in one go, not one write and flush per piece.
+   */
+  abstract void chunks(long firstSeq, List<String> texts);
 
   abstract void end(String finishReason, JsonObject usage);
 
@@ -75,6 +81,9 @@ abstract class CampaignSink {
       return;
     }
     response.setStatusCode(200)
+        // What a slow caller's connection may hold before credit stops (Netty's default is 64 KB):
+        // with thousands of slow readers, this is most of the memory they cost.
+        .setWriteQueueMaxSize(WRITE_QUEUE_MAX_BYTES)
         .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
     if (chunked) {

@@ -4,6 +4,7 @@ import dev.campaignstream.protocol.StreamError;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * Server-sent events: {@code id: n} and {@code data: {"text": ...}} per piece of text, then
@@ -20,9 +21,14 @@ final class EventStreamSink extends CampaignSink {
   }
 
   @Override
-  void chunk(long seq, String text) {
+  void chunks(long firstSeq, List<String> texts) {
     head(MEDIA_TYPE, true);
-    response.write("id: " + seq + "\ndata: {\"text\":" + Json.encode(text) + "}\n\n");
+    StringBuilder events = new StringBuilder();
+    long seq = firstSeq;
+    for (String text : texts) {
+      events.append("id: ").append(seq++).append("\ndata: {\"text\":").append(Json.encode(text)).append("}\n\n");
+    }
+    response.write(events.toString());
   }
 
   @Override

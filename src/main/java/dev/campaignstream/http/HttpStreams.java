@@ -114,8 +114,8 @@ final class HttpStreams {
     metrics.firstChunkToCaller(System.nanoTime() - requestStartedNanos);
   }
 
-  void chunkToCaller() {
-    metrics.chunkToCaller();
+  void chunksToCaller(int pieces) {
+    metrics.chunksToCaller(pieces);
   }
 
   void cacheResult(CacheResult result) {

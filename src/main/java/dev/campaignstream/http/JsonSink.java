@@ -3,6 +3,7 @@ package dev.campaignstream.http;
 import dev.campaignstream.protocol.StreamError;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /** Collects the whole campaign and answers once, as {@code application/json}. */
 final class JsonSink extends CampaignSink {
@@ -14,8 +15,8 @@ final class JsonSink extends CampaignSink {
   }
 
   @Override
-  void chunk(long seq, String piece) {
-    text.append(piece);
+  void chunks(long firstSeq, List<String> pieces) {
+    pieces.forEach(text::append);
   }
 
   @Override

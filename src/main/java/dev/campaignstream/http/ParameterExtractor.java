@@ -1,20 +1,14 @@
 package dev.campaignstream.http;
 
-import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.contract.Location;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
-import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.validation.RequestParameter;
-import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.impl.RequestParameterImpl;
-import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Hands query and header parameters to the contract's validator so that every string arrives intact.
@@ -32,34 +26,35 @@ import java.util.Map;
  * for list-valued fields such as {@code Cache-Control}.
  *
  * <p>Only string query and header parameters exist in this contract; an operation with any
- * other kind fails fast rather than being validated half-way.
+ * other kind, or with a request body, is refused when the router is built rather than validated
+ * half-way.
  */
-final class ParameterExtractor implements RequestExtractor {
+final class ParameterExtractor {
 
-  @Override
-  public Future<ValidatableRequest> extractValidatableRequest(RoutingContext rc, Operation operation) {
-    Map<String, RequestParameter> query = new HashMap<>();
-    Map<String, RequestParameter> headers = new HashMap<>();
+  private ParameterExtractor() {
+  }
+
+  /** Fails fast for an operation whose parameters this extractor cannot hand over intact. */
+  static void requireSupported(Operation operation) {
+    if (operation.getRequestBody() != null) {
+      throw new IllegalStateException("Request bodies are not supported; " + operation.getOperationId() + " has one");
+    }
     for (Parameter parameter : operation.getParameters()) {
       Location in = parameter.getIn();
       if ((in != Location.QUERY && in != Location.HEADER) || parameter.getSchemaType() != SchemaType.STRING) {
-        return Future.failedFuture(new IllegalStateException(
-            "Only string query and header parameters are supported; " + operation.getOperationId() + " declares "
-                + in + " parameter " + parameter.getName()));
-      }
-      if (in == Location.QUERY) {
-        String value = rc.request().getParam(parameter.getName());
-        if (value != null) {
-          query.put(parameter.getName(), new RequestParameterImpl(Json.encode(value)));
-        }
-      } else {
-        List<String> lines = rc.request().headers().getAll(parameter.getName());
-        if (!lines.isEmpty()) {
-          // Keyed by the contract's spelling: the validator looks headers up by it, case and all.
-          headers.put(parameter.getName(), new RequestParameterImpl(Json.encode(String.join(", ", lines))));
-        }
+        throw new IllegalStateException("Only string query and header parameters are supported; "
+            + operation.getOperationId() + " declares " + in + " parameter " + parameter.getName());
       }
     }
-    return Future.succeededFuture(new ValidatableRequestImpl(Map.of(), headers, Map.of(), query));
+  }
+
+  /** The parameter's value as the validator must see it, or null when the request does not carry it. */
+  static RequestParameter valueOf(RoutingContext rc, Parameter parameter) {
+    if (parameter.getIn() == Location.QUERY) {
+      String value = rc.request().getParam(parameter.getName());
+      return value == null ? null : new RequestParameterImpl(Json.encode(value));
+    }
+    List<String> lines = rc.request().headers().getAll(parameter.getName());
+    return lines.isEmpty() ? null : new RequestParameterImpl(Json.encode(String.join(", ", lines)));
   }
 }

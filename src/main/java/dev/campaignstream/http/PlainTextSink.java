@@ -1,7 +1,9 @@
 package dev.campaignstream.http;
 
 import dev.campaignstream.protocol.StreamError;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /** Raw UTF-8 text, chunked, each piece flushed as it arrives (what {@code curl -N} shows). */
 final class PlainTextSink extends CampaignSink {
@@ -11,9 +13,15 @@ final class PlainTextSink extends CampaignSink {
   }
 
   @Override
-  void chunk(long seq, String text) {
+  void chunks(long firstSeq, List<String> texts) {
     head("text/plain; charset=utf-8", true);
-    response.write(text);
+    if (texts.size() == 1) {
+      response.write(texts.get(0));
+      return;
+    }
+    Buffer joined = Buffer.buffer();
+    texts.forEach(joined::appendString);
+    response.write(joined);
   }
 
   @Override

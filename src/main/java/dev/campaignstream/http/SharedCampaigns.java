@@ -94,7 +94,8 @@ public final class SharedCampaigns {
    */
   private void joinOrStart(String key, CallerStream caller, CampaignRequest request, HttpStreams local) {
     while (true) {
-      SharedStream fresh = SharedStream.live(key, true, this, caller.context(), caller);
+      SharedStream fresh = SharedStream.live(key, true, this, caller.context(), caller,
+          settings.maxCampaignChars());
       SharedStream chosen = inFlight.compute(key,
           (k, current) -> current != null && current.joinable() ? current : fresh);
       if (chosen == fresh) {
@@ -109,7 +110,8 @@ public final class SharedCampaigns {
   }
 
   private void start(CallerStream caller, CampaignRequest request, HttpStreams local, String key) {
-    SharedStream own = SharedStream.live(key, false, this, caller.context(), caller);
+    SharedStream own = SharedStream.live(key, false, this, caller.context(), caller,
+        settings.maxCampaignChars());
     caller.followNew(own);
     local.startUpstream(own, request);
   }

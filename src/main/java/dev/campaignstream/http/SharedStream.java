@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One campaign as it is being written, shared by every caller who asked for it: the worker's
  * ack, the deltas so far and how the stream ended. The deltas are kept, since late joiners need
- * them and the cache takes them at the end; they are bounded by the campaign's own length.
+ * them and the cache takes them at the end, up to a bound: past it (or from the start, when
+ * there is no cache) the stream is no longer shared, and it keeps only the deltas its slowest
+ * caller has not written yet. A caller that reads slowly from an endless stream thus never makes
+ * it hold more than the caller is behind.
  *
  * <p>One {@link HttpStream} feeds it, on its owner's event loop. Its callers may be served by
  * other HTTP verticle instances of the node, on their own event loops: they read it under its
@@ -26,6 +29,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class SharedStream {
 
+  /** Trimming is checked once per this many pieces, so that it costs nothing per piece. */
+  private static final int TRIM_EVERY = 32;
+
   /** Null when the campaign is not to be cached (the cache is off). */
   private final String key;
   /** Whether other callers can find it through {@link SharedCampaigns}. */
@@ -35,11 +41,17 @@ final class SharedStream {
   /** The event loop of the feeding {@link HttpStream}; null for a replay. */
   private final Context owner;
   private final AtomicBoolean creditCheckPending = new AtomicBoolean();
+  private final long maxKeptChars;
   /** Owner's event loop only. */
   private HttpStream upstream;
 
   // Guarded by this.
+  /** The deltas from event id {@code dropped + 1} on; those before were trimmed. */
   private final List<String> deltas;
+  private int dropped;
+  private long keptChars;
+  /** Kept whole for joiners and the cache; once false, it never turns true again. */
+  private boolean shareable;
   private final List<CallerStream> callers = new ArrayList<>();
   private OpenAck ack;
   private Ending ending;
@@ -54,12 +66,14 @@ final class SharedStream {
   }
 
   private SharedStream(String key, boolean registered, SharedCampaigns campaigns, Context owner,
-      List<String> deltas) {
+      List<String> deltas, long maxKeptChars) {
     this.key = key;
     this.registered = registered;
     this.campaigns = campaigns;
     this.owner = owner;
     this.deltas = deltas;
+    this.maxKeptChars = maxKeptChars;
+    this.shareable = key != null;
   }
 
   /**
@@ -67,15 +81,16 @@ final class SharedStream {
    * can never be seen without a caller (and cancelled for that) before that caller is served.
    */
   static SharedStream live(String key, boolean registered, SharedCampaigns campaigns, Context owner,
-      CallerStream first) {
-    SharedStream stream = new SharedStream(key, registered, campaigns, owner, new ArrayList<>());
+      CallerStream first, long maxKeptChars) {
+    SharedStream stream = new SharedStream(key, registered, campaigns, owner, new ArrayList<>(), maxKeptChars);
     stream.callers.add(first);
     return stream;
   }
 
   /** A cached campaign, served as the stream that wrote it ended. */
   static SharedStream replay(CachedCampaign cached) {
-    SharedStream stream = new SharedStream(null, false, null, null, cached.deltas());
+    SharedStream stream = new SharedStream(null, false, null, null, cached.deltas(), Long.MAX_VALUE);
+    stream.shareable = true;
     stream.ack = new OpenAck(null, new OpenAck.Worker("-", cached.model(), cached.simulated()));
     stream.ending = new Ending(cached.finishReason(), cached.usage(), null);
     return stream;
@@ -93,7 +108,7 @@ final class SharedStream {
 
   /** Adds a caller, unless the stream failed or was cancelled: then the caller must go elsewhere. */
   synchronized boolean join(CallerStream caller) {
-    if (closed) {
+    if (closed || !shareable) {
       return false;
     }
     callers.add(caller);
@@ -101,7 +116,7 @@ final class SharedStream {
   }
 
   synchronized boolean joinable() {
-    return !closed;
+    return !closed && shareable;
   }
 
   /**
@@ -128,12 +143,17 @@ final class SharedStream {
   }
 
   synchronized Snapshot snapshot() {
-    return new Snapshot(ack, deltas.size(), ending);
+    return new Snapshot(ack, written(), ending);
   }
 
-  /** The piece of text with event id {@code index + 1}. */
-  synchronized String delta(int index) {
-    return deltas.get(index);
+  /** The pieces of text with event ids {@code from + 1} to {@code to}. */
+  synchronized List<String> deltas(int from, int to) {
+    return List.copyOf(deltas.subList(from - dropped, to - dropped));
+  }
+
+  /** Pieces received so far, trimmed or not. Under the lock. */
+  private int written() {
+    return dropped + deltas.size();
   }
 
   /**
@@ -160,7 +180,7 @@ final class SharedStream {
     for (CallerStream caller : callers) {
       fastest = Math.max(fastest, caller.cursor());
     }
-    return Math.min(fastest, deltas.size());
+    return Math.min(fastest, written());
   }
 
   // ---------------------------------------------------------------- the upstream side, owner's event loop
@@ -177,10 +197,35 @@ final class SharedStream {
   }
 
   void chunk(String text) {
+    boolean stopSharing = false;
     synchronized (this) {
       deltas.add(text);
+      if (shareable) {
+        keptChars += text.length();
+        stopSharing = keptChars > maxKeptChars;
+        shareable = !stopSharing;
+      }
+      if (!shareable && written() % TRIM_EVERY == 0) {
+        trim();
+      }
+    }
+    if (stopSharing) {
+      campaigns.forget(this);
     }
     wakeCallers();
+  }
+
+  /** Drops the pieces every caller has written. Under the lock; only once nobody can join. */
+  private void trim() {
+    long slowest = Long.MAX_VALUE;
+    for (CallerStream caller : callers) {
+      slowest = Math.min(slowest, caller.cursor());
+    }
+    int done = (int) Math.min(deltas.size(), slowest - dropped);
+    if (done > 0) {
+      deltas.subList(0, done).clear();
+      dropped += done;
+    }
   }
 
   void end(String finishReason, JsonObject usage) {
@@ -203,7 +248,8 @@ final class SharedStream {
 
   /** The campaign to cache, or null when it did not finish in a way worth serving again. */
   synchronized CachedCampaign toCached() {
-    if (ending == null || ending.error() != null || ack == null || !CachedCampaign.cacheable(ending.finishReason())) {
+    if (!shareable || ending == null || ending.error() != null || ack == null
+        || !CachedCampaign.cacheable(ending.finishReason())) {
       return null;
     }
     return new CachedCampaign(deltas, ending.finishReason(), ending.usage(), ack.model(), ack.simulated());

@@ -80,8 +80,8 @@ public final class ServiceMetrics {
     callerFirstToken.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  public void chunkToCaller() {
-    chunksToCallers.increment();
+  public void chunksToCaller(int pieces) {
+    chunksToCallers.increment(pieces);
   }
 
   /** How one caller's campaign was answered: {@code hit}, {@code shared} or {@code miss}. */

@@ -18,6 +18,8 @@ import io.vertx.core.http.PoolOptions;
  */
 public final class OpenAiVerticle extends VerticleBase {
 
+  static final int UPSTREAM_READ_BYTES = 4 * 1024;
+
   private final OpenAiSettings settings;
   private final StreamSettings streamSettings;
   private final OpenAck.Worker identity;
@@ -48,6 +50,12 @@ public final class OpenAiVerticle extends VerticleBase {
             .setConnectTimeout((int) settings.connectTimeoutMs())
             .setKeepAlive(true)
             .setTcpNoDelay(true)
+            // Fixed-size reads (Vert.x sets Netty's fixed receive allocator with it). A stream paused
+            // for want of credit still takes one batch of reads before the socket stops being read:
+            // with the adaptive allocator that batch grows to 16 reads of 64 KB per connection, held in
+            // memory for slow callers; 4 KB reads bound it to 64 KB, and a campaign stream (a few
+            // hundred bytes per event) never needs more.
+            .setReceiveBufferSize(UPSTREAM_READ_BYTES)
             .setDecompressionSupported(true),
         new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
     streams = new UpstreamStreams(vertx, client, settings, streamSettings, identity, load, metrics);

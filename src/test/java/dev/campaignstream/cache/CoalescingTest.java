@@ -198,7 +198,8 @@ class CoalescingTest {
   @Test
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   void aSlowCallerDoesNotDelayAFastOne(Vertx vertx, VertxTestContext testContext) {
-    TestService.start(vertx, json -> TestService.with(json, "cache", "maxLagChunks", 1_000_000)).compose(app -> {
+    TestService.start(vertx, json -> bigCampaigns(TestService.with(json, "cache", "maxLagChunks", 1_000_000)))
+        .compose(app -> {
       app.upstream.enqueue(Behaviour.stream().withDeltas(BIG_DELTA).withChunks(BIG_CHUNKS)
           .withChunkInterval(Duration.ZERO));
       HttpClientResponse[] slowResponse = new HttpClientResponse[1];
@@ -240,7 +241,8 @@ class CoalescingTest {
   @Test
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   void aCallerFallingTooFarBehindIsCutWithTheErrorMarker(Vertx vertx, VertxTestContext testContext) {
-    TestService.start(vertx, json -> TestService.with(json, "cache", "maxLagChunks", 1_000)).compose(app -> {
+    TestService.start(vertx, json -> bigCampaigns(TestService.with(json, "cache", "maxLagChunks", 1_000)))
+        .compose(app -> {
       app.upstream.enqueue(Behaviour.stream().withDeltas(BIG_DELTA).withChunks(BIG_CHUNKS)
           .withChunkInterval(Duration.ZERO));
       HttpClientResponse[] slowResponse = new HttpClientResponse[1];
@@ -282,6 +284,49 @@ class CoalescingTest {
           .compose(v -> Eventually.await(vertx, "every slot released", 2_000,
               () -> app.service.limiter().active() == 0))
           .eventually(slowReader::close);
+    }).onComplete(testContext.succeedingThenComplete());
+  }
+
+  /** The 20-million-character campaigns above stay shareable from start to end. */
+  private static JsonObject bigCampaigns(JsonObject json) {
+    return TestService.with(json, "cache", "maxCampaignChars", 2 * BIG_CHUNKS * BIG_DELTA.length());
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  void aCampaignLongerThanTheBoundStreamsOnButIsNeitherSharedNorCached(Vertx vertx, VertxTestContext testContext) {
+    List<String> long20 = IntStream.rangeClosed(1, 20).mapToObj(i -> String.format("%04d", i).repeat(250)).toList();
+    TestService.start(vertx, json -> TestService.with(json, "cache", "maxCampaignChars", 5_000)).compose(app -> {
+      app.upstream.enqueue(Behaviour.stream().withDeltas(long20).withChunkInterval(Duration.ofMillis(40)));
+      app.upstream.enqueue(Behaviour.stream().withDeltas(DELTAS).withChunkInterval(Duration.ofMillis(10)));
+      app.upstream.enqueue(Behaviour.stream().withDeltas(DELTAS));
+      Promise<Void> pastTheBound = Promise.promise();
+      StringBuilder soFar = new StringBuilder();
+      Future<CallerResponse> first = app.caller.watch(URI, "text/plain", read -> {
+        soFar.append(read.toString(StandardCharsets.UTF_8));
+        if (soFar.length() > 6_000) {
+          pastTheBound.tryComplete();
+        }
+      });
+      // Past the bound, the stream in flight no longer takes joiners: this caller gets a call of its own.
+      Future<CallerResponse> second = pastTheBound.future().compose(v -> app.caller.get(URI, "text/plain"));
+      return Future.all(first, second)
+          // Nor is the long campaign in the cache once it is complete.
+          .compose(both -> app.caller.get(URI, "text/plain").map(third -> {
+            testContext.verify(() -> {
+              assertThat(first.result().status).isEqualTo(200);
+              assertThat(first.result().body()).isEqualTo(String.join("", long20));
+              assertThat(first.result().endedCleanly).isTrue();
+              assertThat(first.result().header("X-Campaign-Cache")).isEqualTo("miss");
+              assertThat(second.result().header("X-Campaign-Cache")).isEqualTo("miss");
+              assertThat(second.result().body()).isEqualTo(TEXT);
+              // The second, short campaign is cached: the third caller gets it without a call.
+              assertThat(third.header("X-Campaign-Cache")).isEqualTo("hit");
+              assertThat(third.body()).isEqualTo(TEXT);
+              assertThat(app.upstream.requests()).hasSize(2);
+            });
+            return third;
+          }));
     }).onComplete(testContext.succeedingThenComplete());
   }
 

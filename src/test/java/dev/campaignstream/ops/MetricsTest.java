@@ -73,10 +73,9 @@ class MetricsTest {
           assertThat(value(text, "campaign_streams_active", "side=\"http\"")).isEqualTo(0.0);
           assertThat(value(text, "campaign_streams_active", "side=\"worker\"")).isEqualTo(0.0);
           assertThat(value(text, "campaign_circuit_state")).isEqualTo(0.0);
-          // Vert.x's own figures are there too.
+          // Vert.x's own figures are there too, except the event bus's: a lookup per frame costs too much.
           assertThat(text).contains("vertx_http_server_requests_total").contains("vertx_http_client_requests_total")
-              .contains("vertx_eventbus_processed_total").contains("jvm_memory_used_bytes")
-              .contains("address=\"campaign.open\"").doesNotContain("__vertx.reply").doesNotContain("remote=");
+              .contains("jvm_memory_used_bytes").doesNotContain("vertx_eventbus_").doesNotContain("remote=");
           // No brand, no path a caller invented, and never the key.
           assertThat(text).doesNotContain("Acme").doesNotContain(TestService.API_KEY.substring(0, 20));
           testContext.completeNow();

@@ -38,6 +38,8 @@ public final class Bench {
                  --mode service|direct     GET the service's /campaign, or POST the OpenAI request to the upstream
                  --url URL                 target (default service http://127.0.0.1:18480/campaign?prompt=Acme%20Coffee,
                                            direct http://127.0.0.1:18481/v1/chat/completions)
+                 --brands N                service mode: request k asks for brand Brand-<k mod N> (replaces
+                                           the URL's prompt parameter); responses are counted by X-Campaign-Cache
                  --accept TYPE             Accept header (service default text/plain; direct text/event-stream)
                  --concurrency N           virtual callers, each a closed loop (default 10); pool size = N
                  --duration S | --requests N   timed run (default 10 s) or a fixed total

@@ -29,6 +29,8 @@ import java.util.concurrent.TimeoutException;
 final class CallerVerticle extends VerticleBase {
 
   private static final long SLOW_TICK_MS = 100;
+  /** The service's answer to "where did this campaign come from" (see the service's CacheResult). */
+  static final String CACHE_HEADER = "X-Campaign-Cache";
 
   private final Plan plan;
   private final int firstCaller;
@@ -165,7 +167,8 @@ final class CallerVerticle extends VerticleBase {
           fail("timeout");
         });
       }
-      client.request(options).onComplete(ar -> {
+      RequestOptions these = plan.brands > 0 ? new RequestOptions(options).setURI(plan.nextUri()) : options;
+      client.request(these).onComplete(ar -> {
         if (ar.failed()) {
           fail(connectFailure(ar.cause()));
           return;
@@ -191,6 +194,10 @@ final class CallerVerticle extends VerticleBase {
         return;
       }
       response = resp;
+      String cache = resp.getHeader(CACHE_HEADER);
+      if (cache != null) {
+        stats.cacheResults.merge(cache, 1L, Long::sum);
+      }
       if (resp.statusCode() != 200) {
         String kind = "status_" + resp.statusCode();
         resp.body().onComplete(ignored -> fail(kind));

@@ -22,7 +22,7 @@ final class LoadGenerator {
 
   static final Set<String> OPTIONS = Set.of("mode", "url", "accept", "prompt", "model", "concurrency", "requests",
       "duration", "warmup", "ramp-ms", "drain", "abort-at-end", "slow-bytes-per-second", "idle-timeout-ms",
-      "request-timeout-ms", "receive-buffer-bytes", "event-loops", "label", "out", "fail-on-error", "min-completed", "quiet");
+      "request-timeout-ms", "receive-buffer-bytes", "event-loops", "brands", "label", "out", "fail-on-error", "min-completed", "quiet");
   static final Set<String> FLAGS = Set.of("abort-at-end", "fail-on-error", "quiet");
 
   private LoadGenerator() {
@@ -147,6 +147,8 @@ final class LoadGenerator {
     }
     JsonObject errors = new JsonObject();
     s.errors.forEach(errors::put);
+    JsonObject cacheResults = new JsonObject();
+    s.cacheResults.forEach(cacheResults::put);
     return new JsonObject()
         .put("label", label)
         .put("mode", plan.mode.name().toLowerCase())
@@ -158,12 +160,14 @@ final class LoadGenerator {
         .put("warmup_s", plan.warmupMs / 1000.0)
         .put("fixed_requests", plan.requests)
         .put("slow_bytes_per_second", plan.slowBytesPerSecond)
+        .put("brands", plan.brands)
         .put("window_s", round(windowSeconds, 3))
         .put("started", s.started)
         .put("completed", s.completed)
         .put("completed_in_window", completedForRate)
         .put("errors_total", s.errorCount())
         .put("errors", errors)
+        .put("cache_results", cacheResults)
         .put("unfinished_at_end", s.unfinishedAtEnd)
         .put("streams_per_s", windowSeconds > 0 ? round(completedForRate / windowSeconds, 1) : 0)
         .put("mb_per_s", windowSeconds > 0 ? round(bytesForRate / windowSeconds / 1e6, 3) : 0)
@@ -202,6 +206,10 @@ final class LoadGenerator {
     b.append(String.format(Locale.ROOT, "   streams: %d started, %d completed, %d errors %s, %d unfinished at end%n",
         r.getLong("started"), r.getLong("completed"), r.getLong("errors_total"), r.getJsonObject("errors").encode(),
         r.getLong("unfinished_at_end")));
+    if (!r.getJsonObject("cache_results").isEmpty()) {
+      b.append(String.format(Locale.ROOT, "   X-Campaign-Cache: %s%s%n", r.getJsonObject("cache_results").encode(),
+          r.getInteger("brands") > 0 ? " over " + r.getInteger("brands") + " brands" : ""));
+    }
     b.append(String.format(Locale.ROOT, "   throughput: %.1f streams/s, %.3f MB/s over %.1f s%n",
         r.getDouble("streams_per_s"), r.getDouble("mb_per_s"), r.getDouble("window_s")));
     for (String k : List.of("ttfb_ms", "total_ms", "max_gap_ms", "gap_ms")) {

@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,9 +35,12 @@ final class Plan {
   final long requestTimeoutMs;
   final int eventLoops;
   final int receiveBufferBytes;   // 0 = the kernel's default (autotuned)
+  final int brands;               // 0 = every request asks for the --url's prompt
+  private final String[] brandUris; // with brands: the request URI asking for Brand-<i>, by i
 
   // Shared run state.
   final AtomicLong tickets;
+  final AtomicLong issued = new AtomicLong(); // requests issued so far, all event loops
   volatile boolean stopIssuing;
   volatile long startNanos;
   volatile long windowStartNanos;
@@ -89,6 +93,17 @@ final class Plan {
     this.receiveBufferBytes = (int) a.number("receive-buffer-bytes", slowBytesPerSecond > 0 ? 4096 : 0);
     this.eventLoops = (int) a.number("event-loops", Math.min(2, Runtime.getRuntime().availableProcessors()));
     this.tickets = new AtomicLong(requests > 0 ? requests : Long.MAX_VALUE);
+    this.brands = (int) a.number("brands", 0);
+    if (brands < 0) {
+      throw new IllegalArgumentException("--brands must be >= 1 (or 0: off)");
+    }
+    if (brands > 0 && mode != Mode.SERVICE) {
+      throw new IllegalArgumentException("--brands is for --mode service only");
+    }
+    this.brandUris = new String[brands];
+    for (int i = 0; i < brands; i++) {
+      brandUris[i] = withPrompt(url, "Brand-" + i);
+    }
     if (concurrency < 1 || eventLoops < 1) {
       throw new IllegalArgumentException("--concurrency and --event-loops must be >= 1");
     }
@@ -98,6 +113,35 @@ final class Plan {
     if (warmupMs >= durationMs && requests == 0) {
       throw new IllegalArgumentException("--warmup must be shorter than --duration");
     }
+  }
+
+  /** The URI of the next request: with --brands, request k (over all event loops) asks for Brand-(k mod N). */
+  String nextUri() {
+    return brands == 0 ? uri : brandUris[(int) (issued.getAndIncrement() % brands)];
+  }
+
+  /** The URL's path and query with the {@code prompt} parameter replaced by (or, if absent, added as) this one. */
+  static String withPrompt(URI url, String prompt) {
+    String encoded = "prompt=" + URLEncoder.encode(prompt, StandardCharsets.UTF_8).replace("+", "%20");
+    StringBuilder query = new StringBuilder();
+    boolean replaced = false;
+    if (url.getRawQuery() != null) {
+      for (String param : url.getRawQuery().split("&")) {
+        if (param.isEmpty()) {
+          continue;
+        }
+        boolean isPrompt = param.equals("prompt") || param.startsWith("prompt=");
+        if (isPrompt && replaced) {
+          continue; // a repeated prompt parameter: only one, the brand, remains
+        }
+        query.append(query.length() > 0 ? "&" : "").append(isPrompt ? encoded : param);
+        replaced |= isPrompt;
+      }
+    }
+    if (!replaced) {
+      query.append(query.length() > 0 ? "&" : "").append(encoded);
+    }
+    return url.getRawPath() + "?" + query;
   }
 
   boolean slow() {
