@@ -56,6 +56,11 @@ stop_pid() {
     sleep 0.2
   done
   kill -KILL "$pid" 2>/dev/null || true
+  # A process just killed may hold its listening port for a moment.
+  for i in $(seq 1 25); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
   local kept=() p
   for p in "${BENCH_PIDS[@]:-}"; do [[ -n "$p" && "$p" != "$pid" ]] && kept+=("$p"); done
   BENCH_PIDS=("${kept[@]:-}")

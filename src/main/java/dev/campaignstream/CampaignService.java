@@ -182,17 +182,25 @@ public final class CampaignService {
     long drainMs = config.http().drainTimeoutMs();
     LOG.info("Draining: {} streams in flight, up to {} ms", inFlight(), drainMs);
     Promise<Void> drained = Promise.promise();
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMs);
-    vertx.setPeriodic(0, 50, timer -> {
-      if (inFlight() == 0 || System.nanoTime() > deadline) {
-        vertx.cancelTimer(timer);
-        drained.complete();
-      }
-    });
+    awaitDrained(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMs), drained);
     return drained.future()
         .onSuccess(v -> LOG.info("Drained; ending {} streams still open", inFlight()))
         .compose(v -> undeploy(httpDeployment))
         .compose(v -> undeploy(workerDeployment));
+  }
+
+  /**
+   * Checks every 50 ms, with a timer per check rather than a periodic one cancelled from its own
+   * handler: called from the shutdown thread, a periodic timer with no initial delay could fire
+   * before Vert.x 5.0.7 had recorded it, and cancelling it then threw and left the drain hanging
+   * until the process was killed.
+   */
+  private void awaitDrained(long deadlineNanos, Promise<Void> drained) {
+    if (inFlight() == 0 || System.nanoTime() > deadlineNanos) {
+      drained.complete();
+    } else {
+      vertx.setTimer(50, id -> awaitDrained(deadlineNanos, drained));
+    }
   }
 
   public AppConfig config() {
