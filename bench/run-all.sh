@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every scenario in turn (one build first) and prints a summary of bench/results/*.json.
-# About 6 minutes on a 2-core machine with the default durations.
+# About 14 minutes on a 2-core machine with the default durations.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || die "jq is needed (apt-get install jq)"

@@ -47,7 +47,7 @@ short_streams() {
   # Then at the first measured load, which recompiles what the branch profiles of 1,000 callers
   # shaped differently (seen as 4 s of C2 time inside the 100-caller run without it).
   run_load warm-service-c100 --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
-    --concurrency 100 --duration "${SHORT_WARM_SERVICE_S:-15}" --quiet >/dev/null
+    --concurrency 100 --duration "${SHORT_WARM_C100_S:-15}" --quiet >/dev/null
   local runs=() c mode label line before after
   for c in 100 1000; do
     for mode in direct service; do
