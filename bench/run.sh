@@ -45,9 +45,10 @@ short_streams() {
   run_load warm-service --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
     --concurrency 1000 --duration "${SHORT_WARM_SERVICE_S:-30}" --quiet >/dev/null
   # Then at the first measured load, which recompiles what the branch profiles of 1,000 callers
-  # shaped differently (seen as 4 s of C2 time inside the 100-caller run without it).
+  # shaped differently: 4 s of C2 time inside the 100-caller run without it, 1 to 2 s after 15 s of
+  # it, 0.2 s after 40 s.
   run_load warm-service-c100 --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
-    --concurrency 100 --duration "${SHORT_WARM_C100_S:-15}" --quiet >/dev/null
+    --concurrency 100 --duration "${SHORT_WARM_C100_S:-40}" --quiet >/dev/null
   local runs=() c mode label line before after
   for c in 100 1000; do
     for mode in direct service; do
