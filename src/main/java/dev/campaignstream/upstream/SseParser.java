@@ -67,19 +67,22 @@ public final class SseParser {
     if (ended) {
       throw new IllegalStateException("stream already ended");
     }
-    int length = chunk.length();
+    // One copy of the read (a few kB at most), scanned as an array: Buffer.getByte checks the
+    // buffer's bounds and reference count on every byte, which cost more than the parsing itself.
+    byte[] read = chunk.getBytes();
+    int length = read.length;
     int pos = 0;
     if (skipLeadingLf && length > 0) {
       skipLeadingLf = false;
-      if (chunk.getByte(0) == LF) {
+      if (read[0] == LF) {
         pos = 1;
       }
     }
-    chunkBytes.buffer = chunk;
+    chunkBytes.bytes = read;
     try {
       int lineStart = pos;
       for (; pos < length; pos++) {
-        byte b = chunk.getByte(pos);
+        byte b = read[pos];
         if (b != LF && b != CR) {
           continue;
         }
@@ -87,7 +90,7 @@ public final class SseParser {
           // Common case: the whole line is inside this read, read it in place.
           processLine(chunkBytes, lineStart, pos);
         } else {
-          appendPartial(chunk, lineStart, pos);
+          appendPartial(read, lineStart, pos);
           int completeLength = partialLength;
           partialLength = 0;
           processLine(partialBytes, 0, completeLength);
@@ -98,7 +101,7 @@ public final class SseParser {
         }
         if (b == CR) {
           if (pos + 1 < length) {
-            if (chunk.getByte(pos + 1) == LF) {
+            if (read[pos + 1] == LF) {
               pos++;
             }
           } else {
@@ -108,11 +111,11 @@ public final class SseParser {
         lineStart = pos + 1;
       }
       if (lineStart < length) {
-        appendPartial(chunk, lineStart, length);
+        appendPartial(read, lineStart, length);
       }
     } finally {
-      // Do not keep the caller's buffer reachable between reads.
-      chunkBytes.buffer = null;
+      // Do not keep the read reachable between reads.
+      chunkBytes.bytes = null;
     }
   }
 
@@ -140,14 +143,14 @@ public final class SseParser {
     return ended ? endedMidEvent : data.length() > 0 || partialLength > 0;
   }
 
-  private void appendPartial(Buffer chunk, int start, int end) {
+  private void appendPartial(byte[] read, int start, int end) {
     int newLength = partialLength + (end - start);
     // Checked before growing, so an oversized line never gets buffered.
     checkLimit(newLength);
     if (newLength > partial.length) {
       partial = Arrays.copyOf(partial, Math.max(newLength, partial.length * 2));
     }
-    chunk.getBytes(start, end, partial, partialLength);
+    System.arraycopy(read, start, partial, partialLength, end - start);
     partialLength = newLength;
   }
 
@@ -241,16 +244,16 @@ public final class SseParser {
   }
 
   private static final class ChunkBytes implements LineBytes {
-    Buffer buffer;
+    byte[] bytes;
 
     @Override
     public byte at(int index) {
-      return buffer.getByte(index);
+      return bytes[index];
     }
 
     @Override
     public String utf8(int start, int end) {
-      return start == end ? "" : buffer.getString(start, end);
+      return start == end ? "" : new String(bytes, start, end - start, StandardCharsets.UTF_8);
     }
   }
 
