@@ -13,7 +13,7 @@ result="$RESULTS_DIR/$scenario.json"
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 git_rev=$(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
 # The command as run, with the variables that change a scenario's size.
-overrides=$(env | grep -E '^(SHORT_|SLOW_|READERS|CACHE_(CALLERS|BRANDS|RAMP_MS)=|SERVICE_JAVA_OPTS=)' | sort | tr '\n' ' ' || true)
+overrides=$(env | grep -E '^(SHORT_|SLOW_|READERS|CLUSTER_|CACHE_(CALLERS|BRANDS|RAMP_MS)=|SERVICE_JAVA_OPTS=)' | sort | tr '\n' ' ' || true)
 
 write_result() { # JSON body -> result file, with the common header
   jq --argjson machine "$(machine_json)" --arg at "$started_at" --arg rev "$git_rev" \
@@ -21,13 +21,6 @@ write_result() { # JSON body -> result file, with the common header
      '{scenario: .scenario, started_at: $at, git: $rev, command: $cmd, machine: $machine,
        service_java_opts: $sopts} + .' >"$result"
   log "wrote $result"
-}
-
-skipped() {
-  log "$scenario: skipped: $1"
-  echo "skipped: $1"
-  jq -n --arg s "$scenario" --arg why "$1" '{scenario: $s, skipped: $why}' | write_result
-  exit 0
 }
 
 # ------------------------------------------------------------------------------------------------

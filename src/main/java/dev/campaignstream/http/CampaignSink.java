@@ -15,7 +15,7 @@ import java.util.List;
 abstract class CampaignSink {
 
   static final String SIMULATED_HEADER = "X-Campaign-Simulated";
-  static final int WRITE_QUEUE_MAX_BYTES = 16 * 1024;
+  private static final int WRITE_QUEUE_MAX_BYTES = 16 * 1024;
 
   protected final HttpServerResponse response;
   protected final String prompt;

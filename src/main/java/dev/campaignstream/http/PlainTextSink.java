@@ -5,7 +5,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** Raw UTF-8 text, chunked, each piece flushed as it arrives (what {@code curl -N} shows). */
+/**
+ * Raw UTF-8 text, chunked, each piece flushed as it arrives (what {@code curl -N} shows); pieces
+ * that are already waiting (a caller behind, a cache hit) go out together.
+ */
 final class PlainTextSink extends CampaignSink {
 
   PlainTextSink(io.vertx.core.http.HttpServerResponse response, String prompt) {

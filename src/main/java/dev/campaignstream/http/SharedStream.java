@@ -66,14 +66,14 @@ final class SharedStream {
   }
 
   private SharedStream(String key, boolean registered, SharedCampaigns campaigns, Context owner,
-      List<String> deltas, long maxKeptChars) {
+      List<String> deltas, long maxKeptChars, boolean shareable) {
     this.key = key;
     this.registered = registered;
     this.campaigns = campaigns;
     this.owner = owner;
     this.deltas = deltas;
     this.maxKeptChars = maxKeptChars;
-    this.shareable = key != null;
+    this.shareable = shareable;
   }
 
   /**
@@ -82,15 +82,15 @@ final class SharedStream {
    */
   static SharedStream live(String key, boolean registered, SharedCampaigns campaigns, Context owner,
       CallerStream first, long maxKeptChars) {
-    SharedStream stream = new SharedStream(key, registered, campaigns, owner, new ArrayList<>(), maxKeptChars);
+    SharedStream stream = new SharedStream(key, registered, campaigns, owner, new ArrayList<>(), maxKeptChars,
+        key != null);
     stream.callers.add(first);
     return stream;
   }
 
   /** A cached campaign, served as the stream that wrote it ended. */
   static SharedStream replay(CachedCampaign cached) {
-    SharedStream stream = new SharedStream(null, false, null, null, cached.deltas(), Long.MAX_VALUE);
-    stream.shareable = true;
+    SharedStream stream = new SharedStream(null, false, null, null, cached.deltas(), Long.MAX_VALUE, true);
     stream.ack = new OpenAck(null, new OpenAck.Worker("-", cached.model(), cached.simulated()));
     stream.ending = new Ending(cached.finishReason(), cached.usage(), null);
     return stream;
@@ -143,7 +143,7 @@ final class SharedStream {
   }
 
   synchronized Snapshot snapshot() {
-    return new Snapshot(ack, written(), ending);
+    return new Snapshot(ack, received(), ending);
   }
 
   /** The pieces of text with event ids {@code from + 1} to {@code to}. */
@@ -151,8 +151,8 @@ final class SharedStream {
     return List.copyOf(deltas.subList(from - dropped, to - dropped));
   }
 
-  /** Pieces received so far, trimmed or not. Under the lock. */
-  private int written() {
+  /** Pieces received from the worker so far, trimmed or not. Under the lock. */
+  private int received() {
     return dropped + deltas.size();
   }
 
@@ -180,7 +180,7 @@ final class SharedStream {
     for (CallerStream caller : callers) {
       fastest = Math.max(fastest, caller.cursor());
     }
-    return Math.min(fastest, written());
+    return Math.min(fastest, received());
   }
 
   // ---------------------------------------------------------------- the upstream side, owner's event loop
@@ -205,7 +205,7 @@ final class SharedStream {
         stopSharing = keptChars > maxKeptChars;
         shareable = !stopSharing;
       }
-      if (!shareable && written() % TRIM_EVERY == 0) {
+      if (!shareable && received() % TRIM_EVERY == 0) {
         trim();
       }
     }

@@ -18,7 +18,7 @@ import io.vertx.core.http.PoolOptions;
  */
 public final class OpenAiVerticle extends VerticleBase {
 
-  static final int UPSTREAM_READ_BYTES = 4 * 1024;
+  private static final int UPSTREAM_READ_BYTES = 4 * 1024;
 
   private final OpenAiSettings settings;
   private final StreamSettings streamSettings;

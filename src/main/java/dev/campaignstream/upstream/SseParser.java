@@ -32,10 +32,6 @@ public final class SseParser {
   private final int maxEventBytes;
   private final Handler<SseEvent> eventHandler;
 
-  // Two views over line bytes, created once so that processing a line allocates nothing but its value.
-  private final ChunkBytes chunkBytes = new ChunkBytes();
-  private final PartialBytes partialBytes = new PartialBytes();
-
   // Bytes of a line whose end has not arrived yet; reused for the whole stream.
   private byte[] partial = new byte[256];
   private int partialLength;
@@ -78,44 +74,38 @@ public final class SseParser {
         pos = 1;
       }
     }
-    chunkBytes.bytes = read;
-    try {
-      int lineStart = pos;
-      for (; pos < length; pos++) {
-        byte b = read[pos];
-        if (b != LF && b != CR) {
-          continue;
-        }
-        if (partialLength == 0) {
-          // Common case: the whole line is inside this read, read it in place.
-          processLine(chunkBytes, lineStart, pos);
-        } else {
-          appendPartial(read, lineStart, pos);
-          int completeLength = partialLength;
-          partialLength = 0;
-          processLine(partialBytes, 0, completeLength);
-        }
-        if (ended) {
-          // The handler ended the stream (e.g. on [DONE]); whatever follows is irrelevant.
-          return;
-        }
-        if (b == CR) {
-          if (pos + 1 < length) {
-            if (read[pos + 1] == LF) {
-              pos++;
-            }
-          } else {
-            skipLeadingLf = true;
+    int lineStart = pos;
+    for (; pos < length; pos++) {
+      byte b = read[pos];
+      if (b != LF && b != CR) {
+        continue;
+      }
+      if (partialLength == 0) {
+        // Common case: the whole line is inside this read, read it in place.
+        processLine(read, lineStart, pos);
+      } else {
+        appendPartial(read, lineStart, pos);
+        int completeLength = partialLength;
+        partialLength = 0;
+        processLine(partial, 0, completeLength);
+      }
+      if (ended) {
+        // The handler ended the stream (e.g. on [DONE]); whatever follows is irrelevant.
+        return;
+      }
+      if (b == CR) {
+        if (pos + 1 < length) {
+          if (read[pos + 1] == LF) {
+            pos++;
           }
+        } else {
+          skipLeadingLf = true;
         }
-        lineStart = pos + 1;
       }
-      if (lineStart < length) {
-        appendPartial(read, lineStart, length);
-      }
-    } finally {
-      // Do not keep the read reachable between reads.
-      chunkBytes.bytes = null;
+      lineStart = pos + 1;
+    }
+    if (lineStart < length) {
+      appendPartial(read, lineStart, length);
     }
   }
 
@@ -160,7 +150,7 @@ public final class SseParser {
     }
   }
 
-  private void processLine(LineBytes line, int start, int end) {
+  private void processLine(byte[] line, int start, int end) {
     if (firstLine) {
       firstLine = false;
       if (startsWith(line, start, end, BOM)) {
@@ -172,30 +162,30 @@ public final class SseParser {
       return;
     }
     checkLimit(end - start);
-    if (line.at(start) == COLON) {
+    if (line[start] == COLON) {
       // Comments are keep-alives and are not retained, so they do not add up toward the limit.
       return;
     }
     eventBytes += end - start;
 
     int nameEnd = start;
-    while (nameEnd < end && line.at(nameEnd) != COLON) {
+    while (nameEnd < end && line[nameEnd] != COLON) {
       nameEnd++;
     }
     int valueStart = nameEnd;
     if (valueStart < end) {
       valueStart++;
-      if (valueStart < end && line.at(valueStart) == SPACE) {
+      if (valueStart < end && line[valueStart] == SPACE) {
         valueStart++;
       }
     }
 
     if (nameIs(line, start, nameEnd, DATA)) {
-      data.append(line.utf8(valueStart, end)).append('\n');
+      data.append(utf8(line, valueStart, end)).append('\n');
     } else if (nameIs(line, start, nameEnd, EVENT)) {
-      eventType = line.utf8(valueStart, end);
+      eventType = utf8(line, valueStart, end);
     } else if (nameIs(line, start, nameEnd, ID)) {
-      String id = line.utf8(valueStart, end);
+      String id = utf8(line, valueStart, end);
       // The spec ignores ids containing NUL; an empty id resets the last event id.
       if (id.indexOf('\0') < 0) {
         lastEventId = id.isEmpty() ? null : id;
@@ -216,16 +206,20 @@ public final class SseParser {
     eventHandler.handle(new SseEvent(type, payload, lastEventId));
   }
 
-  private static boolean nameIs(LineBytes line, int start, int end, byte[] name) {
+  private static String utf8(byte[] line, int start, int end) {
+    return start == end ? "" : new String(line, start, end - start, StandardCharsets.UTF_8);
+  }
+
+  private static boolean nameIs(byte[] line, int start, int end, byte[] name) {
     return end - start == name.length && startsWith(line, start, end, name);
   }
 
-  private static boolean startsWith(LineBytes line, int start, int end, byte[] prefix) {
+  private static boolean startsWith(byte[] line, int start, int end, byte[] prefix) {
     if (end - start < prefix.length) {
       return false;
     }
     for (int i = 0; i < prefix.length; i++) {
-      if (line.at(start + i) != prefix[i]) {
+      if (line[start + i] != prefix[i]) {
         return false;
       }
     }
@@ -234,38 +228,5 @@ public final class SseParser {
 
   private static byte[] bytes(String ascii) {
     return ascii.getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** Lets one line-processing routine read either the current chunk or the partial-line buffer. */
-  private interface LineBytes {
-    byte at(int index);
-
-    String utf8(int start, int end);
-  }
-
-  private static final class ChunkBytes implements LineBytes {
-    byte[] bytes;
-
-    @Override
-    public byte at(int index) {
-      return bytes[index];
-    }
-
-    @Override
-    public String utf8(int start, int end) {
-      return start == end ? "" : new String(bytes, start, end - start, StandardCharsets.UTF_8);
-    }
-  }
-
-  private final class PartialBytes implements LineBytes {
-    @Override
-    public byte at(int index) {
-      return partial[index];
-    }
-
-    @Override
-    public String utf8(int start, int end) {
-      return new String(partial, start, end - start, StandardCharsets.UTF_8);
-    }
   }
 }

@@ -165,11 +165,14 @@ final class UpstreamStream {
       }
     });
     // Events of an attempt given up on (reset, then retried) must not touch the next one.
-    answer.exceptionHandler(failure -> {
+    // Vert.x reports a closed connection at once, ahead of reads it still holds for the response
+    // (paused for the hand-over above): they are parsed first, so that text OpenAI sent before
+    // the cut reaches the caller, followed by the error marker, instead of being dropped.
+    answer.exceptionHandler(failure -> owner.afterQueued(() -> {
       if (attempt == attempts) {
         onBroken(failure);
       }
-    });
+    }));
     answer.endHandler(v -> {
       if (attempt == attempts) {
         onUpstreamEnd();

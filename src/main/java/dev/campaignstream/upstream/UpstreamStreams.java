@@ -130,6 +130,11 @@ final class UpstreamStreams {
     return client.request(options);
   }
 
+  /** Runs {@code task} on this worker's event loop after what is already queued there. */
+  void afterQueued(Runnable task) {
+    vertx.runOnContext(v -> task.run());
+  }
+
   void retried(UpstreamStream stream, long backoffMs) {
     vertx.setTimer(Math.max(1, backoffMs), id -> stream.retry());
   }
