@@ -10,8 +10,12 @@ RESULTS_DIR="$BENCH_DIR/results"
 LOG_DIR="${BENCH_LOG_DIR:-/tmp/campaign-stream-bench}"
 SERVICE_PORT="${BENCH_SERVICE_PORT:-18480}"
 UPSTREAM_PORT="${BENCH_UPSTREAM_PORT:-18481}"
-# The service's JVM: a fixed heap cap so that its memory is the service's, not the JVM's appetite.
-SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:--Xms64m -Xmx768m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError}"
+PROXY_PORT="${BENCH_PROXY_PORT:-18482}"
+# The service's JVM runs as the Dockerfile runs it (its JAVA_OPTS, read from there) in a container
+# limited to 1 GiB, which -XX:MaxRAM stands in for: the heap is sized from it, not from this machine.
+DOCKERFILE_JAVA_OPTS="$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' "$ROOT_DIR/Dockerfile")"
+[[ -n "$DOCKERFILE_JAVA_OPTS" ]] || { echo "bench: no ENV JAVA_OPTS line in the Dockerfile" >&2; exit 1; }
+SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:--XX:MaxRAM=1g $DOCKERFILE_JAVA_OPTS}"
 UPSTREAM_JAVA_OPTS="${UPSTREAM_JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseParallelGC}"
 LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--Xms256m -Xmx2g -XX:+UseParallelGC}"
 CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
@@ -82,6 +86,30 @@ build_all() {
   (cd "$BENCH_DIR" && mvn -q -B -ntp package) || die "bench build failed"
 }
 
+# wait_ready OUT PID NAME: until the bench process writes its READY line (bounded).
+wait_ready() {
+  local i
+  for i in $(seq 1 150); do
+    grep -q '^READY' "$1" 2>/dev/null && { log "$3 ready (pid $2)"; return; }
+    kill -0 "$2" 2>/dev/null || { cat "$1" >&2; die "$3 exited"; }
+    sleep 0.2
+  done
+  die "$3 not ready after 30 s"
+}
+
+# start_proxy: the pass-through reference of scenario 1 (PassThroughProxy), in front of the upstream,
+# with the service's JVM options. Sets PROXY_PID.
+start_proxy() {
+  port_free "$PROXY_PORT" || die "port $PROXY_PORT is in use (set BENCH_PROXY_PORT)"
+  local out="$LOG_DIR/proxy.log"
+  # shellcheck disable=SC2086
+  java $SERVICE_JAVA_OPTS -jar "$BENCH_JAR" proxy --host 127.0.0.1 --port "$PROXY_PORT" \
+    --upstream-port "$UPSTREAM_PORT" >"$out" 2>&1 &
+  PROXY_PID=$!
+  BENCH_PIDS+=("$PROXY_PID")
+  wait_ready "$out" "$PROXY_PID" proxy
+}
+
 # start_upstream CHUNKS INTERVAL_MS FIRST_TOKEN_MS [more upstream options]: sets UPSTREAM_PID.
 start_upstream() {
   port_free "$UPSTREAM_PORT" || die "port $UPSTREAM_PORT is in use (set BENCH_UPSTREAM_PORT)"
@@ -91,13 +119,8 @@ start_upstream() {
     --chunks "$1" --chunk-interval-ms "$2" --first-token-delay-ms "$3" "${@:4}" >"$out" 2>&1 &
   UPSTREAM_PID=$!
   BENCH_PIDS+=("$UPSTREAM_PID")
-  local i
-  for i in $(seq 1 150); do
-    grep -q '^READY' "$out" 2>/dev/null && { log "upstream ready (pid $UPSTREAM_PID): $1 chunks, $2 ms apart, first token $3 ms"; return; }
-    kill -0 "$UPSTREAM_PID" 2>/dev/null || { cat "$out" >&2; die "upstream exited"; }
-    sleep 0.2
-  done
-  die "upstream not ready after 30 s"
+  wait_ready "$out" "$UPSTREAM_PID" upstream
+  log "upstream: $1 chunks, $2 ms apart, first token $3 ms"
 }
 
 # start_service [VAR=value ...]: the service's jar in front of the bench upstream; sets SERVICE_PID.
@@ -144,8 +167,9 @@ metric() {
 }
 
 # Live heap of a JVM in kB: forces a full GC (jcmd GC.class_histogram) and sums what survived.
+# With a second argument, the whole histogram is kept in that file.
 live_heap_kb() {
-  jcmd "$1" GC.class_histogram 2>/dev/null | awk '/^Total/ { printf "%d", $3 / 1024; found = 1 } END { if (!found) print -1 }' || true
+  jcmd "$1" GC.class_histogram 2>/dev/null | tee "${2:-/dev/null}" | awk '/^Total/ { printf "%d", $3 / 1024; found = 1 } END { if (!found) print -1 }' || true
 }
 
 # live_heap_at PID OUT SECONDS...: in the background, the live heap at each offset (from now): "s kB" lines.
@@ -156,7 +180,7 @@ live_heap_at() {
     for at in "$@"; do
       sleep $((at - prev)); prev=$at
       kill -0 "$pid" 2>/dev/null || break
-      printf '%s %s\n' "$at" "$(live_heap_kb "$pid")" >>"$out"
+      printf '%s %s\n' "$at" "$(live_heap_kb "$pid" "$out.histogram-$at")" >>"$out"
     done
   ) &
   LIVE_PID=$!

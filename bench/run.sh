@@ -30,6 +30,7 @@ short_streams() {
   local chunks=40 interval=10 first=5
   start_upstream "$chunks" "$interval" "$first"
   start_service
+  start_proxy
   # The JIT compiler of a fresh service JVM is busy for about 20 s of load at 1,000 callers (C2
   # takes a core's worth of CPU meanwhile): warm both paths at that load first, not measured.
   log "warming up both (not measured)"
@@ -37,44 +38,66 @@ short_streams() {
     --concurrency 1000 --duration "${SHORT_WARM_DIRECT_S:-10}" --quiet >/dev/null
   run_load warm-service --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
     --concurrency 1000 --duration "${SHORT_WARM_SERVICE_S:-30}" --quiet >/dev/null
+  run_load warm-proxy --mode direct --url "http://127.0.0.1:$PROXY_PORT/v1/chat/completions" \
+    --concurrency 1000 --duration "${SHORT_WARM_PROXY_S:-20}" --quiet >/dev/null
   # Then at the first measured load, which recompiles what the branch profiles of 1,000 callers
   # shaped differently: 4 s of C2 time inside the 100-caller run without it, 1 to 2 s after 15 s of
   # it, 0.2 s after 40 s.
   run_load warm-service-c100 --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
     --concurrency 100 --duration "${SHORT_WARM_C100_S:-40}" --quiet >/dev/null
-  local runs=() c mode label line before after
+  # Direct and through the service in alternation, SHORT_PAIRS times at each load: the ratio of one
+  # pair varies by up to 15 % (mostly the direct runs), so the figures are the medians of the pairs.
+  # The pass-through reference runs once per load, in the first pair.
+  local runs=() c i mode modes label line port pairs="${SHORT_PAIRS:-3}"
   for c in 100 1000; do
-    for mode in direct service; do
-      label="$mode-c$c"
-      service_alive
-      wait_quiet
-      log "run $label: $duration s ($warmup s warm-up)"
-      if [[ $mode == direct ]]; then
-        line=$(run_load "$label" --mode direct --url "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" \
-          --concurrency "$c" --duration "$duration" --warmup "$warmup")
-      else
-        thread_cpu_ms "$SERVICE_PID" >"$LOG_DIR/threads-before"
-        line=$(run_load "$label" --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
-          --accept text/plain --concurrency "$c" --duration "$duration" --warmup "$warmup")
-        thread_cpu_ms "$SERVICE_PID" >"$LOG_DIR/threads-after"
-        line=$(jq -c --argjson t "$(thread_cpu_json "$LOG_DIR/threads-before" "$LOG_DIR/threads-after")" \
-          '. + {service_threads_cpu_s: $t}' <<<"$line")
-      fi
-      runs+=("$line")
+    for i in $(seq 1 "$pairs"); do
+      modes="direct service"
+      (( i == 1 )) && modes="direct proxy service"
+      for mode in $modes; do
+        label="$mode-c$c-$i"
+        service_alive
+        wait_quiet
+        log "run $label: $duration s ($warmup s warm-up)"
+        if [[ $mode != service ]]; then
+          port="$UPSTREAM_PORT"
+          [[ $mode == proxy ]] && port="$PROXY_PORT"
+          line=$(run_load "$label" --mode direct --url "http://127.0.0.1:$port/v1/chat/completions" \
+            --concurrency "$c" --duration "$duration" --warmup "$warmup")
+        else
+          thread_cpu_ms "$SERVICE_PID" >"$LOG_DIR/threads-before"
+          line=$(run_load "$label" --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
+            --accept text/plain --concurrency "$c" --duration "$duration" --warmup "$warmup")
+          thread_cpu_ms "$SERVICE_PID" >"$LOG_DIR/threads-after"
+          line=$(jq -c --argjson t "$(thread_cpu_json "$LOG_DIR/threads-before" "$LOG_DIR/threads-after")" \
+            '. + {service_threads_cpu_s: $t}' <<<"$line")
+        fi
+        runs+=("$line")
+      done
     done
   done
-  printf '%s\n' "${runs[@]}" | jq -s --argjson d "$duration" --argjson w "$warmup" \
+  printf '%s\n' "${runs[@]}" | jq -s --argjson d "$duration" --argjson w "$warmup" --argjson n "$pairs" \
     --argjson ch "$chunks" --argjson iv "$interval" --argjson ft "$first" '
+    def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+    def r3: . * 1000 | round / 1000;
+    def r2: . * 100 | round / 100;
     (map({key: .label, value: .}) | from_entries) as $r
+    # per pair i at load c: the service (or the proxy) against the direct run of the same pair
+    | def ratio($m; $c; $i): $r["\($m)-c\($c)-\($i)"].streams_per_s / $r["direct-c\($c)-\($i)"].streams_per_s;
+      def added($m; $c; $i; $p): $r["\($m)-c\($c)-\($i)"].ttfb_ms[$p] - $r["direct-c\($c)-\($i)"].ttfb_ms[$p];
+      [range(1; $n + 1)] as $pairs
     | {scenario: "short-streams",
        upstream: {chunks: $ch, chunk_interval_ms: $iv, first_token_delay_ms: $ft},
-       duration_s: $d, warmup_s: $w, runs: .,
+       duration_s: $d, warmup_s: $w, pairs: $n, runs: .,
        figures: {
-         throughput_ratio_c100: (($r["service-c100"].streams_per_s / $r["direct-c100"].streams_per_s) * 1000 | round / 1000),
-         throughput_ratio_c1000: (($r["service-c1000"].streams_per_s / $r["direct-c1000"].streams_per_s) * 1000 | round / 1000),
-         ttfb_p99_added_ms_c100: (($r["service-c100"].ttfb_ms.p99 - $r["direct-c100"].ttfb_ms.p99) * 100 | round / 100),
-         ttfb_p50_added_ms_c100: (($r["service-c100"].ttfb_ms.p50 - $r["direct-c100"].ttfb_ms.p50) * 100 | round / 100),
-         ttfb_p99_added_ms_c1000: (($r["service-c1000"].ttfb_ms.p99 - $r["direct-c1000"].ttfb_ms.p99) * 100 | round / 100),
+         throughput_ratio_c1000: ($pairs | map(ratio("service"; 1000; .)) | median | r3),
+         throughput_ratios_c1000: ($pairs | map(ratio("service"; 1000; .) | r3)),
+         ttfb_p99_added_ms_c100: ($pairs | map(added("service"; 100; .; "p99")) | median | r2),
+         ttfb_p99_added_ms_c100_pairs: ($pairs | map(added("service"; 100; .; "p99") | r2)),
+         ttfb_p50_added_ms_c100: ($pairs | map(added("service"; 100; .; "p50")) | median | r2),
+         throughput_ratio_c100: ($pairs | map(ratio("service"; 100; .)) | median | r3),
+         ttfb_p99_added_ms_c1000: ($pairs | map(added("service"; 1000; .; "p99")) | median | r2),
+         reference_proxy_throughput_ratio_c1000: (ratio("proxy"; 1000; 1) | r3),
+         reference_proxy_ttfb_p99_added_ms_c100: (added("proxy"; 100; 1; "p99") | r2),
          errors_total: (map(.errors_total) | add)},
        targets: {
          throughput_ratio_c1000_min: 0.9,

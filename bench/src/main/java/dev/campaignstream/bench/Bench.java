@@ -1,7 +1,7 @@
 package dev.campaignstream.bench;
 
 /**
- * {@code java -jar campaign-stream-bench.jar load|upstream [--option value ...]}: see bench/README in
+ * {@code java -jar campaign-stream-bench.jar load|upstream|proxy [--option value ...]}: see bench/README in
  * BENCHMARKS.md for the options.
  */
 public final class Bench {
@@ -19,6 +19,7 @@ public final class Bench {
       status = switch (argv[0]) {
         case "load" -> LoadGenerator.run(new Args(argv, 1, LoadGenerator.FLAGS));
         case "upstream" -> UpstreamLauncher.run(new Args(argv, 1, java.util.Set.of()));
+        case "proxy" -> PassThroughProxy.run(new Args(argv, 1, java.util.Set.of()));
         default -> {
           usage();
           yield 2;
@@ -57,6 +58,8 @@ public final class Bench {
                java -jar campaign-stream-bench.jar upstream [--port 18481] [--chunks 40]
                  [--chunk-interval-ms 10] [--first-token-delay-ms 5] [--delta-bytes 0 = generated words]
                  [--event-loops N] [--stats-every-s 5]
+               java -jar campaign-stream-bench.jar proxy [--port 18482] [--upstream-port 18481] [--event-loops N]
+                 a pass-through reference (scenario 1): forwards each request to the upstream and pipes the answer back
         """);
   }
 }
