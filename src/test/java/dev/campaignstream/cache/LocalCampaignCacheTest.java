@@ -1,6 +1,7 @@
 package dev.campaignstream.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -49,6 +50,20 @@ class LocalCampaignCacheTest {
     assertThat(CachedCampaign.fromJson(new JsonObject(original.toJson().encode()))).isEqualTo(original);
     assertThat(original.toJson().fieldNames()).containsExactlyInAnyOrder("deltas", "finish_reason", "usage", "model",
         "simulated");
+  }
+
+  @Test
+  void aCampaignGivesBackEachDeltaAsTheModelSentIt() {
+    List<String> sent = List.of("Here", "", " is", " 🚀", "’s", " it");
+    CachedCampaign campaign = new CachedCampaign(sent, "stop", null, "gpt-test", false);
+    assertThat(campaign.deltas()).containsExactlyElementsOf(sent).hasSize(6);
+    assertThat(campaign.deltas().get(3)).isEqualTo(" 🚀");
+    assertThatThrownBy(() -> campaign.deltas().get(6)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> campaign.deltas().add("more")).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(new CachedCampaign(List.of(), "stop", null, "gpt-test", false).deltas()).isEmpty();
+    // The same text in other pieces is another campaign: a hit replays the pieces, with their event ids.
+    assertThat(new CachedCampaign(List.of("Here is", " 🚀’s it"), "stop", null, "gpt-test", false))
+        .isNotEqualTo(campaign);
   }
 
   @Test
