@@ -42,6 +42,7 @@ final class CacheFootprint {
       kept.add(cached ? new CachedCampaign(pieces, "stop", null, "bench", false) : List.copyOf(pieces));
     }
     long after = usedAfterGc();
+    // Read after the measurement, so that the campaigns are still reachable when it is taken.
     if (kept.size() != campaigns) {
       throw new IllegalStateException("kept " + kept.size());
     }
