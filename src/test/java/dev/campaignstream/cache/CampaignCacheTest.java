@@ -194,15 +194,14 @@ class CampaignCacheTest {
           HttpClient client = vertx.createHttpClient();
           return client.request(new RequestOptions().setHost("127.0.0.1").setPort(app.caller.port()).setURI(URI)
                   .addHeader("Cache-Control", "max-age=0").addHeader("Cache-Control", "no-cache"))
-              .compose(request -> request.send())
-              .compose(response -> response.body().map(body -> {
+              .compose(request -> request.send().compose(response -> response.body().map(body -> {
                 testContext.verify(() -> {
                   assertThat(response.getHeader("X-Campaign-Cache")).isEqualTo("miss");
                   assertThat(body.toString()).isEqualTo(String.join("", NEW_DELTAS));
                   assertThat(app.upstream.requests()).hasSize(2);
                 });
                 return body;
-              }))
+              })))
               .eventually(client::close);
         }))
         .onComplete(testContext.succeedingThenComplete());

@@ -1,6 +1,7 @@
 package dev.campaignstream.simulator;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -428,9 +429,7 @@ class OpenAiSimulatorTest {
     Buffer received = Buffer.buffer();
     AtomicBoolean ended = new AtomicBoolean();
     AtomicBoolean checking = new AtomicBoolean();
-    client.request(chatRequest(true))
-      .compose(req -> req.send(chatBody(BRAND, true, false).toBuffer()))
-      .onComplete(ctx.succeeding(resp -> {
+    whenResponding(chatBody(BRAND, true, false), ctx, resp -> {
         resp.exceptionHandler(t -> { }); // our own reset below surfaces here
         resp.endHandler(v -> ended.set(true));
         resp.handler(buf -> {
@@ -451,16 +450,14 @@ class OpenAiSimulatorTest {
             }));
           }
         });
-      }));
+      });
   }
 
   @Test
   void slowFirstByteDelaysTheHeaders(VertxTestContext ctx) {
     sim.enqueue(Behaviour.slowFirstByte(Duration.ofMillis(250)).withDeltas("x"));
     long t0 = System.nanoTime();
-    client.request(chatRequest(true))
-      .compose(req -> req.send(chatBody(BRAND, true, false).toBuffer()))
-      .onComplete(ctx.succeeding(resp -> {
+    whenResponding(chatBody(BRAND, true, false), ctx, resp -> {
         long headersAfterMs = (System.nanoTime() - t0) / 1_000_000;
         resp.body().onComplete(ctx.succeeding(b -> ctx.verify(() -> {
           assertThat(headersAfterMs).isGreaterThanOrEqualTo(240);
@@ -468,7 +465,7 @@ class OpenAiSimulatorTest {
           assertThat(contentOf(dataPayloads(b.toString(StandardCharsets.UTF_8)))).isEqualTo("x");
           ctx.completeNow();
         })));
-      }));
+      });
   }
 
   // ---------------------------------------------------------------- aborts and backpressure
@@ -490,9 +487,7 @@ class OpenAiSimulatorTest {
   void clientResetMidStreamCountsAsAborted(Vertx vertx, VertxTestContext ctx) {
     sim.enqueue(Behaviour.stream().withChunks(10_000).withChunkInterval(Duration.ofMillis(2)));
     AtomicBoolean resetDone = new AtomicBoolean();
-    client.request(chatRequest(true))
-      .compose(req -> req.send(chatBody(BRAND, true, false).toBuffer()))
-      .onComplete(ctx.succeeding(resp -> {
+    whenResponding(chatBody(BRAND, true, false), ctx, resp -> {
         resp.exceptionHandler(t -> { }); // the reset surfaces here; expected
         resp.handler(buf -> {
           if (buf.toString(StandardCharsets.UTF_8).contains("\"content\":\"") && resetDone.compareAndSet(false, true)) {
@@ -508,7 +503,7 @@ class OpenAiSimulatorTest {
             })));
           }
         });
-      }));
+      });
   }
 
   @Test
@@ -518,9 +513,7 @@ class OpenAiSimulatorTest {
     AtomicLong newlines = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
     Buffer[] tail = {Buffer.buffer()};
-    client.request(chatRequest(true))
-      .compose(req -> req.send(chatBody(BRAND, true, false).toBuffer()))
-      .onComplete(ctx.succeeding(resp -> {
+    whenResponding(chatBody(BRAND, true, false), ctx, resp -> {
         resp.pause();
         resp.handler(buf -> {
           bytes.addAndGet(buf.length());
@@ -552,7 +545,7 @@ class OpenAiSimulatorTest {
             resp.resume();
           }));
         })));
-      }));
+      });
   }
 
   @Test
@@ -649,13 +642,23 @@ class OpenAiSimulatorTest {
   }
 
   private Future<Response> exchangeRaw(RequestOptions options, Buffer raw) {
-    return client.request(options).compose(req -> req.send(raw)).compose(OpenAiSimulatorTest::collect);
+    return client.request(options).compose(req -> req.send(raw).compose(OpenAiSimulatorTest::collect));
   }
 
   private Future<Response> exchange(RequestOptions options, JsonObject body) {
     return client.request(options)
-      .compose(req -> body == null ? req.send() : req.send(body.toBuffer()))
-      .compose(OpenAiSimulatorTest::collect);
+      .compose(req -> (body == null ? req.send() : req.send(body.toBuffer())).compose(OpenAiSimulatorTest::collect));
+  }
+
+  /**
+   * Sends an authorised chat request and hands the live response to {@code onResponse} in the event-loop
+   * turn that completes the send. Continuing the chain from the test's thread instead races with the
+   * response: a short one can end before the handlers are set, and then they cannot be.
+   */
+  private void whenResponding(JsonObject body, VertxTestContext ctx, Handler<HttpClientResponse> onResponse) {
+    client.request(chatRequest(true))
+      .compose(req -> req.send(body.toBuffer()).onSuccess(onResponse))
+      .onFailure(ctx::failNow);
   }
 
   /** Collects the body as it arrives; completes on end or on error, keeping whatever arrived before. */

@@ -56,7 +56,9 @@ public final class Caller {
       Consumer<HttpClientResponse> onResponse, Consumer<Buffer> onRead) {
     RequestOptions options = new RequestOptions().setMethod(method).setURI(pathAndQuery);
     headers.forEach(options::putHeader);
-    return client.request(options).compose(request -> request.send()).compose(response -> {
+    // The response's handlers are set in the same event-loop turn that completes the send: a chain
+    // continued from the test's thread could run after a short response has already ended.
+    return client.request(options).compose(request -> request.send().compose(response -> {
       Promise<CallerResponse> done = Promise.promise();
       CallerResponse seen = new CallerResponse(response.statusCode(), response.headers());
       response.handler(read -> {
@@ -73,7 +75,7 @@ public final class Caller {
       });
       onResponse.accept(response);
       return done.future();
-    });
+    }));
   }
 
   public Future<Void> close() {
