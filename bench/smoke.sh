@@ -13,7 +13,10 @@ start_proxy
 status=0
 run_load smoke-service --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
   --accept text/event-stream --concurrency 20 --duration 3 --drain 10 --request-timeout-ms 10000 \
+  --service-metrics "http://127.0.0.1:$SERVICE_PORT/metrics" \
   --fail-on-error --min-completed 1 >"$LOG_DIR/smoke.json" || status=$?
+# The service's own first-token histogram was read over the window (scenario 1 reports it).
+grep -q '"service_first_token_ms":{"caller":{"count":[1-9]' "$LOG_DIR/smoke.json" || status=1
 run_load smoke-direct --mode direct --url "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" \
   --concurrency 5 --duration 1 --drain 10 --request-timeout-ms 10000 \
   --fail-on-error --min-completed 1 >>"$LOG_DIR/smoke.json" || status=$?

@@ -6,11 +6,13 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 
 /** {@code GET /metrics}: Prometheus text, when the node runs with metrics (the default). */
 public final class MetricsRoute {
+
+  /** The Prometheus text format version 0.0.4, which {@link PrometheusMeterRegistry#scrape()} writes. */
+  static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
 
   private MetricsRoute() {
   }
@@ -18,7 +20,12 @@ public final class MetricsRoute {
   public static Handler<RoutingContext> create() {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     if (registry instanceof PrometheusMeterRegistry prometheus) {
-      return PrometheusScrapingHandler.create(prometheus);
+      // Rendered on a worker thread, not on the event loop as PrometheusScrapingHandler does: a scrape
+      // takes a few ms once warm and tens of ms the first times, during which every stream of the
+      // loop would stand still (the benchmark's own scrapes showed in its p99 time to first byte).
+      return rc -> rc.vertx().executeBlocking(prometheus::scrape, false)
+          .onSuccess(text -> rc.response().putHeader(HttpHeaders.CONTENT_TYPE, TEXT_FORMAT).end(text))
+          .onFailure(rc::fail);
     }
     return rc -> rc.response().setStatusCode(404)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")

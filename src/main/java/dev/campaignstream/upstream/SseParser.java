@@ -28,6 +28,13 @@ public final class SseParser {
   private static final byte[] DATA = bytes("data");
   private static final byte[] EVENT = bytes("event");
   private static final byte[] ID = bytes("id");
+  /**
+   * Where a read is copied to be scanned, one per thread: a parser runs on one event loop and is done
+   * with the copy when {@link #handle} returns, so the streams of a loop share one array instead of
+   * allocating a copy of every read or holding one each. The service's reads are 4 KB; a larger one
+   * gets an array of its own.
+   */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[8192]);
 
   private final int maxEventBytes;
   private final Handler<SseEvent> eventHandler;
@@ -36,7 +43,9 @@ public final class SseParser {
   private byte[] partial = new byte[256];
   private int partialLength;
 
-  private final StringBuilder data = new StringBuilder();
+  // The pending event's data: its only line as is (the usual event has one), or all lines joined.
+  private String firstData;
+  private StringBuilder moreData;
   private String eventType;
   private String lastEventId;
   private int eventBytes;
@@ -63,10 +72,24 @@ public final class SseParser {
     if (ended) {
       throw new IllegalStateException("stream already ended");
     }
-    // One copy of the read (a few kB at most), scanned as an array: Buffer.getByte checks the
-    // buffer's bounds and reference count on every byte, which cost more than the parsing itself.
-    byte[] read = chunk.getBytes();
-    int length = read.length;
+    // The read (a few kB at most) is scanned as an array: Buffer.getByte checks the buffer's bounds
+    // and reference count on every byte, which cost more than the parsing itself.
+    int length = chunk.length();
+    byte[] shared = SCRATCH.get();
+    // Taken out while in use: a handler that feeds another parser from inside an event gets its own.
+    SCRATCH.set(null);
+    byte[] read = shared != null && shared.length >= length ? shared : new byte[length];
+    chunk.getBytes(0, length, read, 0);
+    try {
+      scan(read, length);
+    } finally {
+      if (shared != null) {
+        SCRATCH.set(shared);
+      }
+    }
+  }
+
+  private void scan(byte[] read, int length) {
     int pos = 0;
     if (skipLeadingLf && length > 0) {
       skipLeadingLf = false;
@@ -118,7 +141,8 @@ public final class SseParser {
     if (!ended) {
       endedMidEvent = hasPartialEvent();
       ended = true;
-      data.setLength(0);
+      firstData = null;
+      moreData = null;
       partialLength = 0;
       partial = null;
     }
@@ -130,7 +154,7 @@ public final class SseParser {
    * unterminated line). After {@link #end()}, whether the stream ended that way.
    */
   public boolean hasPartialEvent() {
-    return ended ? endedMidEvent : data.length() > 0 || partialLength > 0;
+    return ended ? endedMidEvent : firstData != null || partialLength > 0;
   }
 
   private void appendPartial(byte[] read, int start, int end) {
@@ -181,7 +205,7 @@ public final class SseParser {
     }
 
     if (nameIs(line, start, nameEnd, DATA)) {
-      data.append(utf8(line, valueStart, end)).append('\n');
+      appendData(utf8(line, valueStart, end));
     } else if (nameIs(line, start, nameEnd, EVENT)) {
       eventType = utf8(line, valueStart, end);
     } else if (nameIs(line, start, nameEnd, ID)) {
@@ -194,15 +218,27 @@ public final class SseParser {
     // "retry" and unknown fields are ignored: reconnection is the caller's policy.
   }
 
+  private void appendData(String line) {
+    if (firstData == null) {
+      firstData = line;
+    } else {
+      if (moreData == null) {
+        moreData = new StringBuilder(firstData);
+      }
+      moreData.append('\n').append(line);
+    }
+  }
+
   private void dispatch() {
     eventBytes = 0;
     String type = eventType;
     eventType = null;
-    if (data.length() == 0) {
+    if (firstData == null) {
       return;
     }
-    String payload = data.substring(0, data.length() - 1);
-    data.setLength(0);
+    String payload = moreData == null ? firstData : moreData.toString();
+    firstData = null;
+    moreData = null;
     eventHandler.handle(new SseEvent(type, payload, lastEventId));
   }
 

@@ -6,12 +6,16 @@ import dev.campaignstream.metrics.MetricsSetup;
 import dev.campaignstream.simulator.Behaviour;
 import dev.campaignstream.support.CallerResponse;
 import dev.campaignstream.support.TestService;
+import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +42,23 @@ class MetricsTest {
   @AfterEach
   void stop(VertxTestContext testContext) {
     vertx.close().onComplete(testContext.succeedingThenComplete());
+  }
+
+  /** A scrape reads every gauge: that work must not hold up the event loop that serves streams. */
+  @Test
+  void theScrapeIsRenderedOffTheEventLoop(VertxTestContext testContext) {
+    List<Boolean> onEventLoop = new CopyOnWriteArrayList<>();
+    Gauge.builder("campaign.test.probe", () -> {
+      onEventLoop.add(Context.isOnEventLoopThread());
+      return 1;
+    }).register(BackendRegistries.getDefaultNow());
+    app.caller.get("/metrics", null).onComplete(testContext.succeeding(scrape -> testContext.verify(() -> {
+      assertThat(scrape.status).isEqualTo(200);
+      assertThat(scrape.header("Content-Type")).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
+      assertThat(value(scrape.body(), "campaign_test_probe")).isEqualTo(1.0);
+      assertThat(onEventLoop).isNotEmpty().containsOnly(false);
+      testContext.completeNow();
+    })));
   }
 
   @Test

@@ -167,6 +167,32 @@ class SseParserTest {
     assertThat(parser[0].hasPartialEvent()).isFalse();
   }
 
+  /** Parsers share a scratch array per thread; one fed from inside another's event must not disturb it. */
+  @Test
+  void aHandlerMayFeedAnotherParserFromInsideAnEvent() {
+    List<SseEvent> inner = new ArrayList<>();
+    SseParser innerParser = new SseParser(DEFAULT_MAX, inner::add);
+    List<SseEvent> outer = new ArrayList<>();
+    SseParser outerParser = new SseParser(DEFAULT_MAX, event -> {
+      outer.add(event);
+      innerParser.handle(Buffer.buffer("data: inner-" + event.data() + "\n\ndata: overwrites the outer read\n\n"));
+    });
+    outerParser.handle(Buffer.buffer("data: 1\n\ndata: 2\n\ndata: 3"));
+    outerParser.handle(Buffer.buffer("\n\n"));
+
+    assertThat(outer).containsExactly(message("1"), message("2"), message("3"));
+    assertThat(inner).extracting(SseEvent::data).containsExactly(
+        "inner-1", "overwrites the outer read", "inner-2", "overwrites the outer read",
+        "inner-3", "overwrites the outer read");
+  }
+
+  @Test
+  void aReadLargerThanTheScratchArrayIsParsedWhole() {
+    String big = "x".repeat(20_000);
+    assertThat(parse("data: a\n\ndata: " + big + "\n\ndata: b\n\n"))
+        .containsExactly(message("a"), message(big), message("b"));
+  }
+
   static Stream<Arguments> oversizedEvents() {
     byte[] longLine = utf8("data: 0123456789\n\n");
     byte[] manyLines = utf8("data: 12345\ndata: 12345\ndata: 12345\n\n");

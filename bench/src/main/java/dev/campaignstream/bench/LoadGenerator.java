@@ -22,7 +22,8 @@ final class LoadGenerator {
 
   static final Set<String> OPTIONS = Set.of("mode", "url", "accept", "prompt", "model", "concurrency", "requests",
       "duration", "warmup", "ramp-ms", "drain", "abort-at-end", "slow-bytes-per-second", "idle-timeout-ms",
-      "request-timeout-ms", "receive-buffer-bytes", "event-loops", "brands", "label", "out", "fail-on-error", "min-completed", "quiet");
+      "request-timeout-ms", "receive-buffer-bytes", "event-loops", "brands", "label", "out", "fail-on-error", "min-completed", "quiet",
+      "service-metrics");
   static final Set<String> FLAGS = Set.of("abort-at-end", "fail-on-error", "quiet");
 
   private LoadGenerator() {
@@ -63,8 +64,18 @@ final class LoadGenerator {
       await(Future.all(deployed), 30_000);
 
       // Timed run: stop issuing at the end, let streams in flight finish (or abort them), then report.
+      String metricsUrl = args.text("service-metrics", null);
+      ServiceFirstToken atWindowStart = null;
+      ServiceFirstToken atWindowEnd = null;
       if (plan.requests == 0) {
+        if (metricsUrl != null) {
+          sleepUntil(plan.windowStartNanos);
+          atWindowStart = ServiceFirstToken.scrape(metricsUrl);
+        }
         sleepUntil(plan.windowEndNanos);
+        if (metricsUrl != null) {
+          atWindowEnd = ServiceFirstToken.scrape(metricsUrl);
+        }
         plan.stopIssuing = true;
         verticles.forEach(v -> v.onLoop(v::checkIdle));
       }
@@ -100,6 +111,9 @@ final class LoadGenerator {
       Stats total = new Stats();
       CallerVerticle.collect(verticles).forEach(total::merge);
       JsonObject report = report(plan, label, total);
+      if (atWindowEnd != null) {
+        report.put("service_first_token_ms", ServiceFirstToken.between(atWindowStart, atWindowEnd));
+      }
       if (cpuAtStart >= 0 && os instanceof com.sun.management.OperatingSystemMXBean sun) {
         // This process's CPU (all threads) during the run: the client's own cost, to show it is not the limit.
         report.put("client_cpu_s", round((sun.getProcessCpuTime() - cpuAtStart) / 1e9, 2));
