@@ -35,6 +35,8 @@ final class LoadGenerator {
     java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     long cpuAtStart = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     String label = args.text("label", plan.mode.name().toLowerCase() + "-c" + plan.concurrency);
+    String metricsUrl = args.text("service-metrics", null);
+    java.net.http.HttpClient metricsClient = metricsUrl == null ? null : ServiceFirstToken.primedClient(metricsUrl);
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setEventLoopPoolSize(plan.eventLoops).setWorkerPoolSize(1)
             .setBlockedThreadCheckInterval(10_000))
@@ -64,17 +66,16 @@ final class LoadGenerator {
       await(Future.all(deployed), 30_000);
 
       // Timed run: stop issuing at the end, let streams in flight finish (or abort them), then report.
-      String metricsUrl = args.text("service-metrics", null);
       ServiceFirstToken atWindowStart = null;
       ServiceFirstToken atWindowEnd = null;
       if (plan.requests == 0) {
         if (metricsUrl != null) {
           sleepUntil(plan.windowStartNanos);
-          atWindowStart = ServiceFirstToken.scrape(metricsUrl);
+          atWindowStart = ServiceFirstToken.scrape(metricsClient, metricsUrl);
         }
         sleepUntil(plan.windowEndNanos);
         if (metricsUrl != null) {
-          atWindowEnd = ServiceFirstToken.scrape(metricsUrl);
+          atWindowEnd = ServiceFirstToken.scrape(metricsClient, metricsUrl);
         }
         plan.stopIssuing = true;
         verticles.forEach(v -> v.onLoop(v::checkIdle));
