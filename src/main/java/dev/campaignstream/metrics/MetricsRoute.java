@@ -11,8 +11,12 @@ import io.vertx.micrometer.backends.BackendRegistries;
 /** {@code GET /metrics}: Prometheus text, when the node runs with metrics (the default). */
 public final class MetricsRoute {
 
-  /** The Prometheus text format version 0.0.4, which {@link PrometheusMeterRegistry#scrape()} writes. */
-  static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+  /**
+   * The Prometheus text format version 0.0.4, which {@link PrometheusMeterRegistry#scrape()} writes.
+   * The Prometheus library names it ({@code PrometheusTextFormatWriter.CONTENT_TYPE}), but only on the
+   * runtime classpath; depending on it to save one literal would not pay.
+   */
+  private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
 
   private MetricsRoute() {
   }

@@ -7,6 +7,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.FileWriter;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +37,7 @@ final class LoadGenerator {
     long cpuAtStart = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     String label = args.text("label", plan.mode.name().toLowerCase() + "-c" + plan.concurrency);
     String metricsUrl = args.text("service-metrics", null);
-    java.net.http.HttpClient metricsClient = metricsUrl == null ? null : ServiceFirstToken.primedClient(metricsUrl);
+    HttpClient metricsClient = metricsUrl == null ? null : ServiceFirstToken.primedClient(metricsUrl);
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setEventLoopPoolSize(plan.eventLoops).setWorkerPoolSize(1)
             .setBlockedThreadCheckInterval(10_000))
