@@ -11,7 +11,6 @@ import dev.campaignstream.support.TestService;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -204,7 +203,7 @@ class CoalescingTest {
           .withChunkInterval(Duration.ZERO));
       HttpClientResponse[] slowResponse = new HttpClientResponse[1];
       Promise<Void> slowStarted = Promise.promise();
-      Caller slowReader = slowCaller(vertx, app);
+      Caller slowReader = Caller.slowReader(vertx, app.caller.port());
       Future<CallerResponse> slow = slowReader.get(URI, "text/plain", response -> {
         slowResponse[0] = response;
         response.pause();
@@ -247,7 +246,7 @@ class CoalescingTest {
           .withChunkInterval(Duration.ZERO));
       HttpClientResponse[] slowResponse = new HttpClientResponse[1];
       Promise<Void> slowStarted = Promise.promise();
-      Caller slowReader = slowCaller(vertx, app);
+      Caller slowReader = Caller.slowReader(vertx, app.caller.port());
       Future<CallerResponse> slow = slowReader.get(URI, "text/event-stream", response -> {
         slowResponse[0] = response;
         response.pause();
@@ -328,12 +327,6 @@ class CoalescingTest {
             return third;
           }));
     }).onComplete(testContext.succeedingThenComplete());
-  }
-
-  /** A reader with a small receive buffer, as a slow mobile reader has, so that its socket fills quickly. */
-  private static Caller slowCaller(Vertx vertx, TestService app) {
-    return new Caller(vertx, new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(app.caller.port())
-        .setReceiveBufferSize(16 * 1024));
   }
 
   private static boolean isAllBig(String body) {

@@ -7,7 +7,6 @@ import dev.campaignstream.support.Eventually;
 import dev.campaignstream.support.TestService;
 import io.vertx.core.Vertx;
 import dev.campaignstream.support.Caller;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -40,9 +39,7 @@ class FlowControlTest {
     app.upstream.enqueue(Behaviour.stream().withChunks(CHUNKS).withChunkInterval(Duration.ZERO));
     HttpClientResponse[] live = new HttpClientResponse[1];
     long[] buffered = new long[2];
-    // A small receive buffer, as a slow mobile reader has, so the caller's socket fills quickly.
-    Caller slowReader = new Caller(vertx, new HttpClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(app.caller.port()).setReceiveBufferSize(16 * 1024));
+    Caller slowReader = Caller.slowReader(vertx, app.caller.port());
     slowReader.get("/campaign?prompt=Acme", "text/event-stream", response -> {
           live[0] = response;
           response.pause();

@@ -28,6 +28,17 @@ public final class Caller {
     this.port = options.getDefaultPort();
   }
 
+  /**
+   * A caller whose socket fills quickly when it stops reading, as a slow mobile reader's does: a
+   * small receive buffer, though not smaller than loopback's 64 KB segments. Below that, once the
+   * reader resumes, TCP paces it by its persist timer (about 50 KB/s) and a long stream outlasts
+   * the test.
+   */
+  public static Caller slowReader(Vertx vertx, int port) {
+    return new Caller(vertx, new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+        .setReceiveBufferSize(256 * 1024));
+  }
+
   public int port() {
     return port;
   }
