@@ -47,6 +47,10 @@ bench_cleanup() {
     [[ -n "$pid" ]] && kill -KILL "$pid" 2>/dev/null || true
   done
   BENCH_PIDS=()
+  # The next scenario's service starts a new service.log: each scenario's is kept under its name.
+  if [[ -n "${BENCH_SCENARIO:-}" && -f "$LOG_DIR/service.log" ]]; then
+    cp "$LOG_DIR/service.log" "$LOG_DIR/service-$BENCH_SCENARIO.log"
+  fi
 }
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
@@ -194,6 +198,15 @@ wait_pid() {
     kill -0 "$1" 2>/dev/null || return 0
     sleep 0.2
   done
+}
+
+# The service's failures so far, from its log, as a JSON object of counts: each stream that failed
+# ("stream failed: 503 circuit_open") and each OpenAI attempt that failed ("attempt failed: connection").
+service_failures() {
+  { grep -oE '\) failed: [0-9]+ [a-z_]+|OpenAI call failed for stream [^ ]+ \(request [^)]+\): [a-z_]+' \
+      "$LOG_DIR/service.log" 2>/dev/null || true; } \
+    | sed -E 's/^\) failed: /stream failed: /; s/^OpenAI call failed .*: /attempt failed: /' | sort | uniq -c \
+    | jq -R -s 'split("\n") | map(select(length > 0) | capture("^ *(?<n>[0-9]+) (?<k>.*)$") | {(.k): (.n | tonumber)}) | add // {}'
 }
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }

@@ -7,6 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 scenario="${1:-}"
+export BENCH_SCENARIO="$scenario"
 [[ -n "$scenario" ]] || die "usage: bench/run.sh short-streams|slow-streams|slow-readers|clustered|cache"
 command -v jq >/dev/null || die "jq is needed (apt-get install jq)"
 result="$RESULTS_DIR/$scenario.json"
@@ -166,7 +167,7 @@ slow_streams() {
   local live_plateau
   live_plateau=$(awk 'END { print ($2 == "" ? -1 : $2) }' "$live")
   jq -n --argjson run "$line" --argjson series "[$series]" --argjson idle "$idle" --argjson cold "$idle_cold" \
-    --argjson n "$streams" --argjson ch "$chunks" --argjson ramp "$ramp_ms" \
+    --argjson n "$streams" --argjson ch "$chunks" --argjson ramp "$ramp_ms" --argjson failures "$(service_failures)" \
     --argjson li "$live_idle" --argjson lp "$live_plateau" --argjson lat "$plateau_at" '
     # Plateau: after the ramp (all streams opened) and before the first ones end.
     ($series | map(select(.[0] >= ($ramp / 1000 + 1) and .[0] <= ($ch - 1)))) as $plateau
@@ -179,6 +180,8 @@ slow_streams() {
        figures: {
          errors_total: $run.errors_total,
          errors: $run.errors,
+         error_responses: $run.error_details,
+         service_failures: $failures,
          completed: $run.completed,
          ttfb_p50_ms: $run.ttfb_ms.p50,
          ttfb_p99_ms: $run.ttfb_ms.p99,

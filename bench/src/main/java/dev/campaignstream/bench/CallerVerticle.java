@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.StreamResetException;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.util.ArrayList;
@@ -200,7 +201,10 @@ final class CallerVerticle extends VerticleBase {
       }
       if (resp.statusCode() != 200) {
         String kind = "status_" + resp.statusCode();
-        resp.body().onComplete(ignored -> fail(kind));
+        resp.body().onComplete(body -> {
+          stats.errorDetails.merge(problemDetail(resp.statusCode(), body.result()), 1L, Long::sum);
+          fail(kind);
+        });
         return;
       }
       if (plan.slow()) {
@@ -209,6 +213,16 @@ final class CallerVerticle extends VerticleBase {
       resp.handler(this::onBytes);
       resp.exceptionHandler(failure -> fail(streamFailure(failure)));
       resp.endHandler(v -> onEnd());
+    }
+
+    /** "503 <the problem's detail>", or the status alone when the body is not a problem. */
+    private static String problemDetail(int status, Buffer body) {
+      try {
+        String detail = body == null ? null : new JsonObject(body).getString("detail");
+        return detail == null ? String.valueOf(status) : status + " " + detail;
+      } catch (RuntimeException notAProblem) {
+        return String.valueOf(status);
+      }
     }
 
     void grant(double amount) {

@@ -163,6 +163,8 @@ final class LoadGenerator {
     }
     JsonObject errors = new JsonObject();
     s.errors.forEach(errors::put);
+    JsonObject errorDetails = new JsonObject();
+    s.errorDetails.forEach(errorDetails::put);
     JsonObject cacheResults = new JsonObject();
     s.cacheResults.forEach(cacheResults::put);
     return new JsonObject()
@@ -183,6 +185,7 @@ final class LoadGenerator {
         .put("completed_in_window", completedForRate)
         .put("errors_total", s.errorCount())
         .put("errors", errors)
+        .put("error_details", errorDetails)
         .put("cache_results", cacheResults)
         .put("unfinished_at_end", s.unfinishedAtEnd)
         .put("streams_per_s", windowSeconds > 0 ? round(completedForRate / windowSeconds, 1) : 0)
@@ -222,6 +225,9 @@ final class LoadGenerator {
     b.append(String.format(Locale.ROOT, "   streams: %d started, %d completed, %d errors %s, %d unfinished at end%n",
         r.getLong("started"), r.getLong("completed"), r.getLong("errors_total"), r.getJsonObject("errors").encode(),
         r.getLong("unfinished_at_end")));
+    if (!r.getJsonObject("error_details").isEmpty()) {
+      b.append(String.format(Locale.ROOT, "   error responses: %s%n", r.getJsonObject("error_details").encode()));
+    }
     if (!r.getJsonObject("cache_results").isEmpty()) {
       b.append(String.format(Locale.ROOT, "   X-Campaign-Cache: %s%s%n", r.getJsonObject("cache_results").encode(),
           r.getInteger("brands") > 0 ? " over " + r.getInteger("brands") + " brands" : ""));

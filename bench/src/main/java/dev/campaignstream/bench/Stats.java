@@ -12,6 +12,8 @@ final class Stats {
   final Histogram gapMicros = new Histogram();
   final Histogram bytesPerStream = new Histogram();
   final Map<String, Long> errors = new TreeMap<>();
+  /** Error responses by their problem body's detail, which tells a service's 503s apart. */
+  final Map<String, Long> errorDetails = new TreeMap<>();
   /** Responses by their X-Campaign-Cache header (hit, miss, shared), whatever their status. */
   final Map<String, Long> cacheResults = new TreeMap<>();
   long started;
@@ -38,6 +40,7 @@ final class Stats {
     gapMicros.merge(o.gapMicros);
     bytesPerStream.merge(o.bytesPerStream);
     o.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
+    o.errorDetails.forEach((k, v) -> errorDetails.merge(k, v, Long::sum));
     o.cacheResults.forEach((k, v) -> cacheResults.merge(k, v, Long::sum));
     started += o.started;
     completed += o.completed;
