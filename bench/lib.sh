@@ -209,6 +209,15 @@ service_failures() {
     | jq -R -s 'split("\n") | map(select(length > 0) | capture("^ *(?<n>[0-9]+) (?<k>.*)$") | {(.k): (.n | tonumber)}) | add // {}'
 }
 
+# The kernel's count of connections dropped because a listening socket's accept queue was full
+# (all processes); -1 when /proc/net/netstat cannot be read. A dropped SYN costs the connecting
+# side a retransmission of 1 s or more.
+listen_overflows() {
+  awk '/^TcpExt:/ { if (!h) { for (i = 2; i <= NF; i++) name[i] = $i; h = 1 }
+                    else { for (i = 2; i <= NF; i++) if (name[i] == "ListenOverflows") { print $i; found = 1 } } }
+       END { if (!found) print -1 }' /proc/net/netstat 2>/dev/null || echo -1
+}
+
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 # CPU ticks (user + system, all threads) of a process.

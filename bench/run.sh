@@ -155,6 +155,8 @@ slow_streams() {
   local total_s=$(( ramp_ms / 1000 + chunks + 20 ))
   sample_rss "$SERVICE_PID" "$total_s" 1 "$samples"
   live_heap_at "$SERVICE_PID" "$live" "$plateau_at"   # one full GC in the middle of the plateau
+  local overflows_before
+  overflows_before=$(listen_overflows)
   line=$(run_load "slow-streams-c$streams" --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
     --concurrency "$streams" --requests "$streams" --ramp-ms "$ramp_ms" \
     --idle-timeout-ms 15000 --request-timeout-ms $(( (chunks + 30) * 1000 )))
@@ -168,6 +170,7 @@ slow_streams() {
   live_plateau=$(awk 'END { print ($2 == "" ? -1 : $2) }' "$live")
   jq -n --argjson run "$line" --argjson series "[$series]" --argjson idle "$idle" --argjson cold "$idle_cold" \
     --argjson n "$streams" --argjson ch "$chunks" --argjson ramp "$ramp_ms" --argjson failures "$(service_failures)" \
+    --argjson ob "$overflows_before" --argjson oa "$(listen_overflows)" \
     --argjson li "$live_idle" --argjson lp "$live_plateau" --argjson lat "$plateau_at" '
     # Plateau: after the ramp (all streams opened) and before the first ones end.
     ($series | map(select(.[0] >= ($ramp / 1000 + 1) and .[0] <= ($ch - 1)))) as $plateau
@@ -182,6 +185,7 @@ slow_streams() {
          errors: $run.errors,
          error_responses: $run.error_details,
          service_failures: $failures,
+         listen_overflows: (if $ob < 0 or $oa < 0 then null else $oa - $ob end),
          completed: $run.completed,
          ttfb_p50_ms: $run.ttfb_ms.p50,
          ttfb_p99_ms: $run.ttfb_ms.p99,
