@@ -200,13 +200,16 @@ wait_pid() {
   done
 }
 
-# The service's failures so far, from its log, as a JSON object of counts: each stream that failed
-# ("stream failed: 503 circuit_open") and each OpenAI attempt that failed ("attempt failed: connection").
+# The service's own count of its failures so far, from its /metrics, as a JSON object: OpenAI
+# failures by kind (campaign_upstream_failures_total: every failed attempt, retried or not) and
+# requests refused at the node's stream cap (campaign_shed_total, as "shed").
 service_failures() {
-  { grep -oE '\) failed: [0-9]+ [a-z_]+|OpenAI call failed for stream [^ ]+ \(request [^)]+\): [a-z_]+' \
-      "$LOG_DIR/service.log" 2>/dev/null || true; } \
-    | sed -E 's/^\) failed: /stream failed: /; s/^OpenAI call failed .*: /attempt failed: /' | sort | uniq -c \
-    | jq -R -s 'split("\n") | map(select(length > 0) | capture("^ *(?<n>[0-9]+) (?<k>.*)$") | {(.k): (.n | tonumber)}) | add // {}'
+  { curl -fs --max-time 5 "http://127.0.0.1:$SERVICE_PORT/metrics" 2>/dev/null || true; } | awk '
+    /^campaign_upstream_failures_total\{/ && match($0, /kind="[^"]*"/) {
+      out = out sep "\"" substr($0, RSTART + 6, RLENGTH - 7) "\":" int($NF); sep = ","
+    }
+    /^campaign_shed_total / { out = out sep "\"shed\":" int($NF); sep = "," }
+    END { print "{" out "}" }'
 }
 
 # The kernel's count of connections dropped because a listening socket's accept queue was full

@@ -34,7 +34,13 @@ public final class SseParser {
    * allocating a copy of every read or holding one each. The service's reads are 4 KB; a larger one
    * gets an array of its own.
    */
-  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[8192]);
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /** A thread's scratch array, marked while a parser scans it (a handler may feed another parser). */
+  private static final class Scratch {
+    final byte[] bytes = new byte[8192];
+    boolean inUse;
+  }
 
   private final int maxEventBytes;
   private final Handler<SseEvent> eventHandler;
@@ -75,17 +81,17 @@ public final class SseParser {
     // The read (a few kB at most) is scanned as an array: Buffer.getByte checks the buffer's bounds
     // and reference count on every byte, which cost more than the parsing itself.
     int length = chunk.length();
-    byte[] shared = SCRATCH.get();
-    // Taken out while in use: a handler that feeds another parser from inside an event gets its own.
-    SCRATCH.set(null);
-    byte[] read = shared != null && shared.length >= length ? shared : new byte[length];
-    chunk.getBytes(0, length, read, 0);
+    Scratch scratch = SCRATCH.get();
+    if (scratch.inUse || length > scratch.bytes.length) {
+      scan(chunk.getBytes(), length);
+      return;
+    }
+    scratch.inUse = true;
     try {
-      scan(read, length);
+      chunk.getBytes(0, length, scratch.bytes, 0);
+      scan(scratch.bytes, length);
     } finally {
-      if (shared != null) {
-        SCRATCH.set(shared);
-      }
+      scratch.inUse = false;
     }
   }
 

@@ -202,7 +202,7 @@ final class CallerVerticle extends VerticleBase {
       if (resp.statusCode() != 200) {
         String kind = "status_" + resp.statusCode();
         resp.body().onComplete(body -> {
-          stats.errorDetails.merge(problemDetail(resp.statusCode(), body.result()), 1L, Long::sum);
+          stats.errorResponse(problemDetail(resp.statusCode(), body.result()));
           fail(kind);
         });
         return;

@@ -9,6 +9,7 @@ import java.io.FileWriter;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -161,12 +162,6 @@ final class LoadGenerator {
       completedForRate = s.completedInWindow;
       bytesForRate = s.bytesInWindow;
     }
-    JsonObject errors = new JsonObject();
-    s.errors.forEach(errors::put);
-    JsonObject errorDetails = new JsonObject();
-    s.errorDetails.forEach(errorDetails::put);
-    JsonObject cacheResults = new JsonObject();
-    s.cacheResults.forEach(cacheResults::put);
     return new JsonObject()
         .put("label", label)
         .put("mode", plan.mode.name().toLowerCase())
@@ -184,9 +179,9 @@ final class LoadGenerator {
         .put("completed", s.completed)
         .put("completed_in_window", completedForRate)
         .put("errors_total", s.errorCount())
-        .put("errors", errors)
-        .put("error_details", errorDetails)
-        .put("cache_results", cacheResults)
+        .put("errors", new JsonObject(new LinkedHashMap<>(s.errors)))
+        .put("error_details", new JsonObject(new LinkedHashMap<>(s.errorDetails)))
+        .put("cache_results", new JsonObject(new LinkedHashMap<>(s.cacheResults)))
         .put("unfinished_at_end", s.unfinishedAtEnd)
         .put("streams_per_s", windowSeconds > 0 ? round(completedForRate / windowSeconds, 1) : 0)
         .put("mb_per_s", windowSeconds > 0 ? round(bytesForRate / windowSeconds / 1e6, 3) : 0)

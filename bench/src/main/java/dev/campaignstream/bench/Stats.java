@@ -29,6 +29,11 @@ final class Stats {
     errors.merge(kind, 1L, Long::sum);
   }
 
+  /** An error response, by its status and what its body says; its kind is counted by {@link #error}. */
+  void errorResponse(String detail) {
+    errorDetails.merge(detail, 1L, Long::sum);
+  }
+
   long errorCount() {
     return errors.values().stream().mapToLong(Long::longValue).sum();
   }
@@ -39,9 +44,9 @@ final class Stats {
     maxGapMicros.merge(o.maxGapMicros);
     gapMicros.merge(o.gapMicros);
     bytesPerStream.merge(o.bytesPerStream);
-    o.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
-    o.errorDetails.forEach((k, v) -> errorDetails.merge(k, v, Long::sum));
-    o.cacheResults.forEach((k, v) -> cacheResults.merge(k, v, Long::sum));
+    addCounts(o.errors, errors);
+    addCounts(o.errorDetails, errorDetails);
+    addCounts(o.cacheResults, cacheResults);
     started += o.started;
     completed += o.completed;
     completedInWindow += o.completedInWindow;
@@ -50,5 +55,9 @@ final class Stats {
     unfinishedAtEnd += o.unfinishedAtEnd;
     firstStartNanos = Math.min(firstStartNanos, o.firstStartNanos);
     lastEndNanos = Math.max(lastEndNanos, o.lastEndNanos);
+  }
+
+  private static void addCounts(Map<String, Long> from, Map<String, Long> into) {
+    from.forEach((k, v) -> into.merge(k, v, Long::sum));
   }
 }
