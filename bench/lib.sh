@@ -200,16 +200,27 @@ wait_pid() {
   done
 }
 
-# The service's own count of its failures so far, from its /metrics, as a JSON object: OpenAI
-# failures by kind (campaign_upstream_failures_total: every failed attempt, retried or not) and
-# requests refused at the node's stream cap (campaign_shed_total, as "shed").
+# The service's own count of its failures so far, from its /metrics, as a JSON object of two
+# groups by kind: "upstream", OpenAI failures (campaign_upstream_failures_total: every failed
+# attempt, retried or not), and "callers", the errors callers got (campaign_caller_errors_total,
+# summed over statuses: OpenAI's that reached them and the service's own, e.g. handshake_failed or
+# shed).
 service_failures() {
   { curl -fs --max-time 5 "http://127.0.0.1:$SERVICE_PORT/metrics" 2>/dev/null || true; } | awk '
-    /^campaign_upstream_failures_total\{/ && match($0, /kind="[^"]*"/) {
-      out = out sep "\"" substr($0, RSTART + 6, RLENGTH - 7) "\":" int($NF); sep = ","
+    function add(group) {
+      if (!match($0, /kind="[^"]*"/)) return
+      kind = substr($0, RSTART + 6, RLENGTH - 7)
+      if (!((group, kind) in n)) keys[group] = keys[group] " " kind
+      n[group, kind] += int($NF)
     }
-    /^campaign_shed_total / { out = out sep "\"shed\":" int($NF); sep = "," }
-    END { print "{" out "}" }'
+    function json(group,   k, i, out) {
+      split(keys[group], k, " ")
+      for (i = 1; i in k; i++) out = out (i > 1 ? "," : "") "\"" k[i] "\":" n[group, k[i]]
+      return "{" out "}"
+    }
+    /^campaign_upstream_failures_total\{/ { add("upstream") }
+    /^campaign_caller_errors_total\{/ { add("callers") }
+    END { print "{\"upstream\":" json("upstream") ",\"callers\":" json("callers") "}" }'
 }
 
 # The kernel's count of connections dropped because a listening socket's accept queue was full

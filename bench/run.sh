@@ -159,7 +159,8 @@ slow_streams() {
   overflows_before=$(listen_overflows)
   line=$(run_load "slow-streams-c$streams" --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
     --concurrency "$streams" --requests "$streams" --ramp-ms "$ramp_ms" \
-    --idle-timeout-ms 15000 --request-timeout-ms $(( (chunks + 30) * 1000 )))
+    --idle-timeout-ms 15000 --request-timeout-ms $(( (chunks + 30) * 1000 )) \
+    --service-metrics "http://127.0.0.1:$SERVICE_PORT/metrics")
   wait_pid "$LIVE_PID" 20
   kill "$SAMPLER_PID" 2>/dev/null || true
   service_alive
@@ -185,6 +186,7 @@ slow_streams() {
          errors: $run.errors,
          error_responses: $run.error_details,
          service_failures: $failures,
+         service_first_token_ms: $run.service_first_token_ms,
          listen_overflows: (if $ob < 0 or $oa < 0 then null else $oa - $ob end),
          completed: $run.completed,
          ttfb_p50_ms: $run.ttfb_ms.p50,

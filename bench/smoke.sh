@@ -17,6 +17,16 @@ run_load smoke-service --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acm
   --fail-on-error --min-completed 1 >"$LOG_DIR/smoke.json" || status=$?
 # The service's own first-token histogram was read over the window (scenario 1 reports it).
 grep -q '"service_first_token_ms":{"caller":{"count":[1-9]' "$LOG_DIR/smoke.json" || status=1
+# A fixed total reads it too, over the whole run (scenario 2 reports it).
+run_load smoke-total --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
+  --concurrency 5 --requests 10 --request-timeout-ms 10000 \
+  --service-metrics "http://127.0.0.1:$SERVICE_PORT/metrics" \
+  --fail-on-error --min-completed 10 >>"$LOG_DIR/smoke.json" || status=$?
+grep -q '"label":"smoke-total".*"service_first_token_ms":{"caller":{"count":10,' "$LOG_DIR/smoke.json" || status=1
+# The service's failure counts are readable (scenario 2 reports them), and there were none.
+failures=$(service_failures)
+log "service failures: $failures"
+[[ "$failures" == '{"upstream":{},"callers":{}}' ]] || status=1
 run_load smoke-direct --mode direct --url "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" \
   --concurrency 5 --duration 1 --drain 10 --request-timeout-ms 10000 \
   --fail-on-error --min-completed 1 >>"$LOG_DIR/smoke.json" || status=$?

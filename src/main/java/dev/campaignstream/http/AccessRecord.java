@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One access-log line per request, written when the response ends or the connection closes:
  * request id, method, path (never the query, which holds the brand), status, representation,
- * duration, time to first chunk, chunks, outcome, the worker, and how the cache answered.
+ * duration, time to first chunk, chunks, outcome, the kind of error the caller got, the worker,
+ * and how the cache answered.
  */
 final class AccessRecord {
 
@@ -20,6 +21,8 @@ final class AccessRecord {
   String worker = "-";
   String cache = "-";
   String outcome;
+  /** The {@link dev.campaignstream.protocol.StreamError#kind()} a caller was answered with, if any. */
+  String error = "-";
   long firstChunkNanos;
   long chunks;
 
@@ -54,6 +57,7 @@ final class AccessRecord {
         .addKeyValue("first_chunk_ms", chunks == 0 ? -1 : millis(firstChunkNanos - startedNanos))
         .addKeyValue("chunks", chunks)
         .addKeyValue("outcome", result)
+        .addKeyValue("error", error)
         .addKeyValue("worker", worker)
         .addKeyValue("cache", cache)
         .log("{} {} {}", rc.request().method().name(), rc.request().path(), status);

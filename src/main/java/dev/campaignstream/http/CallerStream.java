@@ -161,8 +161,7 @@ final class CallerStream {
       finish("completed");
       sink.end(ending.finishReason(), ending.usage());
     } else {
-      finish(outcome(ending.error()));
-      sink.fail(ending.error());
+      fail(ending.error());
     }
   }
 
@@ -171,8 +170,7 @@ final class CallerStream {
    * the representation's error marker rather than hold the shared stream's memory for it.
    */
   private void tooSlow() {
-    finish("failed");
-    sink.fail(new StreamError(503, "caller_too_slow",
+    fail(new StreamError(503, "caller_too_slow",
         "This connection fell more than " + maxLagChunks + " pieces behind the campaign, try again", null));
   }
 
@@ -181,6 +179,13 @@ final class CallerStream {
     if (finished) {
       return;
     }
+    fail(error);
+  }
+
+  /** Every error a caller gets goes through here, so the access log and the metrics name its kind. */
+  private void fail(StreamError error) {
+    access.error = error.kind();
+    streams.callerError(error);
     finish(outcome(error));
     sink.fail(error);
   }

@@ -60,7 +60,7 @@ abstract class CampaignSink {
     if (response.headWritten()) {
       failStarted(error);
     } else {
-      Problem.of(error.status(), error.detail()).retryAfter(error.retryAfterSeconds()).send(response);
+      Problem.of(error).send(response);
     }
   }
 

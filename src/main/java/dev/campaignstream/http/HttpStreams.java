@@ -83,8 +83,8 @@ final class HttpStreams {
   void open(HttpServerResponse response, CampaignSink sink, CampaignRequest request, AccessRecord access) {
     if (!limiter.tryAcquire()) {
       metrics.shed();
-      Problem.of(503, "This node is serving its maximum of " + limiter.max() + " streams, try again shortly")
-          .retryAfter(1L).send(response);
+      refuse(response, access, new StreamError(503, "shed",
+          "This node is serving its maximum of " + limiter.max() + " streams, try again shortly", 1L));
       return;
     }
     CallerStream caller = new CallerStream(vertx.getOrCreateContext(), sink, access, this, shared.maxLagChunks());
@@ -112,6 +112,17 @@ final class HttpStreams {
 
   void firstChunk(long requestStartedNanos) {
     metrics.firstChunkToCaller(System.nanoTime() - requestStartedNanos);
+  }
+
+  /** Answers a caller that no stream will serve; counted and logged like a stream's error. */
+  void refuse(HttpServerResponse response, AccessRecord access, StreamError error) {
+    access.error = error.kind();
+    callerError(error);
+    Problem.of(error).send(response);
+  }
+
+  void callerError(StreamError error) {
+    metrics.callerError(error.status(), error.kind());
   }
 
   void chunksToCaller(int pieces) {

@@ -4,6 +4,7 @@ import dev.campaignstream.config.HttpSettings;
 import dev.campaignstream.config.StreamSettings;
 import dev.campaignstream.metrics.MetricsRoute;
 import dev.campaignstream.protocol.FrameCodec;
+import dev.campaignstream.protocol.StreamError;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -123,7 +124,8 @@ public final class HttpVerticle extends VerticleBase {
 
   private void campaign(RoutingContext rc) {
     if (node.lifecycle().draining()) {
-      Problem.of(503, "This node is shutting down, try again").retryAfter(1L).send(rc.response());
+      streams.refuse(rc.response(), AccessRecord.of(rc),
+          new StreamError(503, "shutting_down", "This node is shutting down, try again", 1L));
       return;
     }
     Representation representation = Representation.negotiate(rc.parsedHeaders().accept());

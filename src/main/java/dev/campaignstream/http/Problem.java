@@ -1,5 +1,6 @@
 package dev.campaignstream.http;
 
+import dev.campaignstream.protocol.StreamError;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
@@ -13,6 +14,11 @@ public record Problem(int status, String detail, String parameter, String rule, 
 
   public static Problem of(int status, String detail) {
     return new Problem(status, detail, null, null, null);
+  }
+
+  /** A failed stream's answer to a caller it has sent nothing to yet. */
+  public static Problem of(StreamError error) {
+    return new Problem(error.status(), error.detail(), null, null, error.retryAfterSeconds());
   }
 
   public Problem retryAfter(Long seconds) {

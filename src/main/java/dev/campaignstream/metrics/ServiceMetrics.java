@@ -94,6 +94,17 @@ public final class ServiceMetrics {
     }
   }
 
+  /**
+   * An error a campaign caller got, before its first text (as the response's status) or after it
+   * (as the representation's error marker): which side gave up and why, e.g. {@code handshake_failed},
+   * {@code worker_lost}, {@code circuit_open}, {@code cut}.
+   */
+  public void callerError(int status, String kind) {
+    Counter.builder("campaign.caller.errors").tag("kind", kind).tag("status", Integer.toString(status))
+        .description("Errors sent to campaign callers, by kind and status")
+        .register(registry).increment();
+  }
+
   public void shed() {
     shed.increment();
   }

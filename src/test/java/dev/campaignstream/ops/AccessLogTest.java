@@ -63,11 +63,31 @@ class AccessLogTest {
           .containsEntry("representation", "text/event-stream")
           .containsEntry("chunks", 3L)
           .containsEntry("outcome", "completed")
+          .containsEntry("error", "-")
           .containsEntry("cache", "miss");
       assertThat((Long) fields.get("first_chunk_ms")).isBetween(0L, (Long) fields.get("duration_ms"));
       assertThat(line.getFormattedMessage() + fields).doesNotContain("SecretBrand");
       testContext.completeNow();
     })));
+  }
+
+  /** A caller answered with an error: its line says which, so a burst of 503s can be told apart. */
+  @Test
+  void aRefusedCallerIsLoggedWithTheKindOfError(Vertx vertx, VertxTestContext testContext) {
+    TestService.start(vertx).compose(app -> app.service.stopWorkers()
+        .compose(v -> app.caller.get("/campaign?prompt=SecretBrand", "application/json"))
+        .compose(seen -> Eventually.await(vertx, "logged", 2_000, () -> lines.list.size() == 1).map(seen)))
+        .onComplete(testContext.succeeding(seen -> testContext.verify(() -> {
+          Map<String, Object> fields = lines.list.get(0).getKeyValuePairs().stream()
+              .collect(Collectors.toMap(pair -> pair.key, pair -> pair.value));
+          assertThat(seen.status).isEqualTo(503);
+          assertThat(fields).containsEntry("status", 503)
+              .containsEntry("outcome", "failed")
+              .containsEntry("error", "no_worker")
+              .containsEntry("chunks", 0L)
+              .containsEntry("first_chunk_ms", -1L);
+          testContext.completeNow();
+        })));
   }
 
   /** Callers sharing one upstream stream, or served from the cache, each get their own line and outcome. */

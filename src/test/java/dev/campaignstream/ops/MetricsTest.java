@@ -89,6 +89,10 @@ class MetricsTest {
           assertThat(value(text, "campaign_upstream_responses_total", "status=\"429\"")).isEqualTo(1.0);
           assertThat(value(text, "campaign_upstream_failures_total", "kind=\"cut\"")).isEqualTo(1.0);
           assertThat(value(text, "campaign_upstream_failures_total", "kind=\"rate_limited\"")).isEqualTo(1.0);
+          // What the callers got: the cut after text as the stream's error marker, the 429 as the status.
+          assertThat(value(text, "campaign_caller_errors_total", "kind=\"cut\"", "status=\"502\"")).isEqualTo(1.0);
+          assertThat(value(text, "campaign_caller_errors_total", "kind=\"rate_limited\"", "status=\"429\""))
+              .isEqualTo(1.0);
           assertThat(value(text, "campaign_time_to_first_token_seconds_count", "seen_by=\"caller\"")).isEqualTo(2.0);
           assertThat(value(text, "campaign_time_to_first_token_seconds_count", "seen_by=\"upstream\"")).isEqualTo(2.0);
           assertThat(value(text, "campaign_streams_active", "side=\"http\"")).isEqualTo(0.0);
@@ -99,6 +103,24 @@ class MetricsTest {
               .contains("jvm_memory_used_bytes").doesNotContain("vertx_eventbus_").doesNotContain("remote=");
           // No brand, no path a caller invented, and never the key.
           assertThat(text).doesNotContain("Acme").doesNotContain(TestService.API_KEY.substring(0, 20));
+          testContext.completeNow();
+        })));
+  }
+
+  /** Errors the HTTP side decides on are counted by kind too: what a 503 was about is on the dashboard. */
+  @Test
+  void callerErrorsAreCountedByKindOnTheHttpSide(VertxTestContext testContext) {
+    app.service.stopWorkers()
+        .compose(v -> app.caller.get("/campaign?prompt=Acme", null))
+        .compose(refused -> app.caller.get("/campaign?prompt=Acme", "text/event-stream"))
+        .compose(refused -> app.caller.get("/metrics", null))
+        .onComplete(testContext.succeeding(scrape -> testContext.verify(() -> {
+          String text = scrape.body();
+          assertThat(value(text, "campaign_caller_errors_total", "kind=\"no_worker\"", "status=\"503\""))
+              .isEqualTo(2.0);
+          assertThat(value(text, "campaign_stream_duration_seconds_count", "outcome=\"failed\"",
+              "representation=\"text/event-stream\"")).isEqualTo(1.0);
+          assertThat(text).doesNotContain("kind=\"cut\"");
           testContext.completeNow();
         })));
   }

@@ -55,8 +55,9 @@ public final class Bench {
                  --request-timeout-ms MS   a stream longer than this is a timeout (default none)
                  --event-loops N           client event loops, one HTTP client each (default min(2, cores))
                  --label L --out FILE      name of the run; append the JSON line to FILE
-                 --service-metrics URL     timed runs: the service's own time to first token over the window,
-                                           from its /metrics (service_first_token_ms: caller, upstream)
+                 --service-metrics URL     the service's own time to first token over the window (a fixed
+                                           total: the whole run), from its /metrics (service_first_token_ms:
+                                           caller, upstream)
                  --fail-on-error           exit 1 on any error; --min-completed N: exit 1 below N completed
                java -jar campaign-stream-bench.jar upstream [--port 18481] [--chunks 40]
                  [--chunk-interval-ms 10] [--first-token-delay-ms 5] [--delta-bytes 0 = generated words]

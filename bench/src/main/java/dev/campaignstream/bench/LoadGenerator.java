@@ -45,6 +45,12 @@ final class LoadGenerator {
         .build();
     try {
       List<CallerVerticle> verticles = new ArrayList<>();
+      ServiceFirstToken atWindowStart = null;
+      ServiceFirstToken atWindowEnd = null;
+      if (metricsUrl != null && plan.requests > 0) {
+        // Fixed total: the window is the whole run, so read the service's figures before the first request.
+        atWindowStart = ServiceFirstToken.scrape(metricsClient, metricsUrl);
+      }
       int share = plan.concurrency / plan.eventLoops;
       int extra = plan.concurrency % plan.eventLoops;
       int first = 0;
@@ -68,8 +74,6 @@ final class LoadGenerator {
       await(Future.all(deployed), 30_000);
 
       // Timed run: stop issuing at the end, let streams in flight finish (or abort them), then report.
-      ServiceFirstToken atWindowStart = null;
-      ServiceFirstToken atWindowEnd = null;
       if (plan.requests == 0) {
         if (metricsUrl != null) {
           sleepUntil(plan.windowStartNanos);
@@ -111,6 +115,9 @@ final class LoadGenerator {
         collected.add(p.future());
       }
       await(Future.all(collected), 10_000);
+      if (metricsUrl != null && plan.requests > 0) {
+        atWindowEnd = ServiceFirstToken.scrape(metricsClient, metricsUrl);
+      }
       Stats total = new Stats();
       CallerVerticle.collect(verticles).forEach(total::merge);
       JsonObject report = report(plan, label, total);
