@@ -47,9 +47,12 @@ bench_cleanup() {
     [[ -n "$pid" ]] && kill -KILL "$pid" 2>/dev/null || true
   done
   BENCH_PIDS=()
-  # The next scenario's service starts a new service.log: each scenario's is kept under its name.
-  if [[ -n "${BENCH_SCENARIO:-}" && -f "$LOG_DIR/service.log" ]]; then
-    cp "$LOG_DIR/service.log" "$LOG_DIR/service-$BENCH_SCENARIO.log"
+  # The next scenario's service starts a new service.log and GC log: each scenario's are kept under its name.
+  if [[ -n "${BENCH_SCENARIO:-}" ]]; then
+    local kept
+    for kept in service service-gc; do
+      if [[ -f "$LOG_DIR/$kept.log" ]]; then cp "$LOG_DIR/$kept.log" "$LOG_DIR/$kept-$BENCH_SCENARIO.log"; fi
+    done
   fi
 }
 trap bench_cleanup EXIT
