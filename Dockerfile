@@ -21,8 +21,8 @@ USER 10001
 EXPOSE 8080
 # Heap: half of the container's memory limit (not the host's), from the start; the other half is for
 # what the JVM and Netty hold outside the heap (direct buffers, code, metaspace, thread stacks). A
-# heap that starts small makes Parallel GC grow it by full collections of 0.4 to 0.7 s each while a
-# burst of streams fills it. Parallel GC: the least CPU and memory per stream of the collectors
+# heap that starts small makes Parallel GC grow it by full collections of up to a second each while
+# a burst of streams fills it. Parallel GC: the least CPU and memory per stream of the collectors
 # measured (BENCHMARKS.md, scenario 2); fail fast rather than limp on OOM. bench/ runs the service
 # with exactly these options.
 ENV JAVA_OPTS="-XX:+UseParallelGC -XX:InitialRAMPercentage=50 -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
