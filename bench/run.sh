@@ -21,7 +21,7 @@ write_result() { # JSON body -> result file, with the common header
      --arg cmd "${overrides}bench/run.sh $scenario" --arg sopts "$SERVICE_JAVA_OPTS" \
      '{scenario: .scenario, started_at: $at, git: $rev, command: $cmd, machine: $machine,
        service_java_opts: $sopts} + .' >"$result"
-  log "wrote $result"
+  log "wrote ${result#"$ROOT_DIR"/}"   # relative: the run logs are kept with the results
 }
 
 # ------------------------------------------------------------------------------------------------
