@@ -184,8 +184,7 @@ final class CallerStream {
 
   /** Every error a caller gets goes through here, so the access log and the metrics name its kind. */
   private void fail(StreamError error) {
-    access.error = error.kind();
-    streams.callerError(error);
+    streams.errorSent(access, error);
     finish(outcome(error));
     sink.fail(error);
   }

@@ -116,12 +116,13 @@ final class HttpStreams {
 
   /** Answers a caller that no stream will serve; counted and logged like a stream's error. */
   void refuse(HttpServerResponse response, AccessRecord access, StreamError error) {
-    access.error = error.kind();
-    callerError(error);
+    errorSent(access, error);
     Problem.of(error).send(response);
   }
 
-  void callerError(StreamError error) {
+  /** Every error a caller is sent is named in its access-log line and counted by kind. */
+  void errorSent(AccessRecord access, StreamError error) {
+    access.error = error.kind();
     metrics.callerError(error.status(), error.kind());
   }
 
