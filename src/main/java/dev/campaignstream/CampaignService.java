@@ -1,23 +1,23 @@
 package dev.campaignstream;
 
-import dev.campaignstream.cache.CampaignCache;
-import dev.campaignstream.cache.ClusterCampaignCache;
-import dev.campaignstream.cache.LocalCampaignCache;
+import dev.campaignstream.sharing.CampaignCache;
+import dev.campaignstream.sharing.ClusterCampaignCache;
+import dev.campaignstream.sharing.LocalCampaignCache;
 import dev.campaignstream.config.AppConfig;
 import dev.campaignstream.config.CacheSettings;
-import dev.campaignstream.http.ApiContract;
-import dev.campaignstream.http.FrontNode;
-import dev.campaignstream.http.HttpVerticle;
-import dev.campaignstream.http.Lifecycle;
-import dev.campaignstream.http.SharedCampaigns;
-import dev.campaignstream.http.StreamLimiter;
-import dev.campaignstream.metrics.ServiceMetrics;
+import dev.campaignstream.front.ApiContract;
+import dev.campaignstream.front.FrontNode;
+import dev.campaignstream.front.HttpVerticle;
+import dev.campaignstream.front.Lifecycle;
+import dev.campaignstream.sharing.Campaigns;
+import dev.campaignstream.front.StreamLimiter;
+import dev.campaignstream.ops.ServiceMetrics;
 import dev.campaignstream.ops.WorkerOpsVerticle;
 import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.simulator.OpenAiSimulator;
 import dev.campaignstream.simulator.SimulatorOptions;
-import dev.campaignstream.upstream.OpenAiVerticle;
-import dev.campaignstream.upstream.WorkerLoad;
+import dev.campaignstream.worker.OpenAiVerticle;
+import dev.campaignstream.worker.WorkerLoad;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -53,7 +53,7 @@ public final class CampaignService {
     this.simulator = simulator;
     ServiceMetrics metrics = ServiceMetrics.create(BackendRegistries.getDefaultNow());
     this.front = new FrontNode(ApiContract.load(), new StreamLimiter(config.http().maxConcurrentStreams()), metrics,
-        new Lifecycle(), new SharedCampaigns(cache, config.cache(), config.openai().model()));
+        new Lifecycle(), new Campaigns(cache, config.cache(), config.openai().model()), workerLoad);
     metrics.gauge("campaign.streams.active", "http", "Streams open now", front.limiter()::active);
     metrics.gauge("campaign.streams.active", "worker", "Streams open now", workerLoad::streams);
     metrics.gauge("campaign.buffered.chunks", "worker", "Chunks parsed from OpenAI, waiting for the caller's credit",

@@ -1,11 +1,10 @@
 package dev.campaignstream;
 
 import ch.qos.logback.classic.LoggerContext;
-import dev.campaignstream.cluster.ClusteredVertx;
 import dev.campaignstream.config.AppConfig;
 import dev.campaignstream.config.ConfigLoader;
 import dev.campaignstream.config.NodeRole;
-import dev.campaignstream.metrics.MetricsSetup;
+import dev.campaignstream.ops.MetricsSetup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;

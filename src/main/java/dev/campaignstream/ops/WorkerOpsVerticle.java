@@ -1,8 +1,7 @@
 package dev.campaignstream.ops;
 
-import dev.campaignstream.http.HealthRoutes;
-import dev.campaignstream.metrics.MetricsRoute;
-import dev.campaignstream.upstream.WorkerLoad;
+import dev.campaignstream.front.HealthRoutes;
+import dev.campaignstream.worker.WorkerLoad;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;

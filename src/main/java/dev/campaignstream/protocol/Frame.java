@@ -4,68 +4,83 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * One message of a campaign stream on the event bus. Frames of many streams share one inbox
- * address per verticle instance and are told apart by {@link #streamId()}.
+ * address per verticle instance and are told apart by their stream id; a {@link Ping} speaks for
+ * its sender's whole inbox, so liveness costs one message per peer, not per stream.
  *
- * <p>Worker to HTTP side: {@link Type#CHUNK}, {@link Type#END}, {@link Type#ERROR}, {@link Type#PING}.
- * HTTP side to worker: {@link Type#CREDIT}, {@link Type#CANCEL}, {@link Type#PING}.
+ * <p>Worker to HTTP side: {@link Chunk}, {@link End}, {@link Failed}. HTTP side to worker:
+ * {@link Credit}, {@link Cancel}. Both ways: {@link Ping}.
  *
- * <p>Frames are immutable: the local codec hands the same instance to the consumer instead of
- * copying it, which keeps the per-chunk cost of the bus to one small object.
+ * <p>Each type has a wire code of its own that never changes (never an enum ordinal), so that
+ * nodes of different builds in one cluster read each other's frames. Frames are immutable: the
+ * local codec hands the same instance to the consumer instead of copying it.
  */
-public record Frame(Type type, String streamId, long value, String text, JsonObject meta) {
+public sealed interface Frame {
 
-  public enum Type {
-    /** A piece of the campaign; {@code value} is its sequence number from 1, {@code text} the delta. */
-    CHUNK,
-    /** The stream completed; {@code meta} holds {@code finish_reason}, {@code usage} (may be null). */
-    END,
-    /** The stream failed; {@code meta} is a {@link StreamError} as JSON. */
-    ERROR,
-    /** The HTTP side can take {@code value} more chunks. */
-    CREDIT,
-    /** The caller is gone: stop the upstream call and forget the stream. */
-    CANCEL,
-    /** Nothing to say, but still alive. */
-    PING
+  /** The frame's code on the wire; see {@link FrameCodec}. */
+  byte code();
+
+  /** The stream it belongs to; null for a ping, which speaks for a whole inbox. */
+  default String streamId() {
+    return null;
   }
 
-  public static Frame chunk(String streamId, long seq, String text) {
-    return new Frame(Type.CHUNK, streamId, seq, text, null);
-  }
+  /** A piece of the campaign: its sequence number from 1, and the text the model wrote. */
+  record Chunk(String streamId, long seq, String text) implements Frame {
+    public static final byte CODE = 1;
 
-  public static Frame end(String streamId, String finishReason, JsonObject usage) {
-    JsonObject meta = new JsonObject().put("finish_reason", finishReason);
-    if (usage != null) {
-      meta.put("usage", usage);
+    @Override
+    public byte code() {
+      return CODE;
     }
-    return new Frame(Type.END, streamId, 0, null, meta);
   }
 
-  public static Frame error(String streamId, StreamError error) {
-    return new Frame(Type.ERROR, streamId, 0, null, error.toJson());
+  /** The stream completed; {@code usage} is OpenAI's usage object as it sent it, or null. */
+  record End(String streamId, String finishReason, JsonObject usage) implements Frame {
+    public static final byte CODE = 2;
+
+    @Override
+    public byte code() {
+      return CODE;
+    }
   }
 
-  public static Frame credit(String streamId, long credits) {
-    return new Frame(Type.CREDIT, streamId, credits, null, null);
+  /** The stream failed, with what the caller should be told. */
+  record Failed(String streamId, StreamError error) implements Frame {
+    public static final byte CODE = 3;
+
+    @Override
+    public byte code() {
+      return CODE;
+    }
   }
 
-  public static Frame cancel(String streamId) {
-    return new Frame(Type.CANCEL, streamId, 0, null, null);
+  /** The HTTP side can take {@code credits} more chunks. */
+  record Credit(String streamId, long credits) implements Frame {
+    public static final byte CODE = 4;
+
+    @Override
+    public byte code() {
+      return CODE;
+    }
   }
 
-  public static Frame ping(String streamId) {
-    return new Frame(Type.PING, streamId, 0, null, null);
+  /** Every caller is gone: stop the upstream call and forget the stream. */
+  record Cancel(String streamId) implements Frame {
+    public static final byte CODE = 5;
+
+    @Override
+    public byte code() {
+      return CODE;
+    }
   }
 
-  public String finishReason() {
-    return meta == null ? null : meta.getString("finish_reason");
-  }
+  /** The inbox {@code from} is alive; sent to a peer that has heard nothing else from it lately. */
+  record Ping(String from) implements Frame {
+    public static final byte CODE = 6;
 
-  public JsonObject usage() {
-    return meta == null ? null : meta.getJsonObject("usage");
-  }
-
-  public StreamError streamError() {
-    return StreamError.fromJson(meta);
+    @Override
+    public byte code() {
+      return CODE;
+    }
   }
 }

@@ -8,41 +8,65 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Event-bus codec for {@link Frame}. Locally the frame is passed as is (it is immutable); across
- * the cluster it travels as a compact binary record, so a chunk costs its text plus a few bytes.
+ * the cluster it travels as its wire code and its fields, so a chunk costs its text plus a few
+ * bytes. An unknown code fails loudly: it can only come from a node speaking another protocol.
  */
 public final class FrameCodec implements MessageCodec<Frame, Frame> {
 
   public static final String NAME = "campaign-frame";
-  private static final Frame.Type[] TYPES = Frame.Type.values();
 
-  /** Registers the codec as the default for {@link Frame}; safe to call once per verticle. */
+  /**
+   * Registers the codec and selects it for every frame type; safe to call once per verticle. A
+   * selector rather than a default codec per class: one codec name serves the whole sealed type.
+   */
   public static void register(EventBus eventBus) {
     try {
-      eventBus.registerDefaultCodec(Frame.class, new FrameCodec());
+      eventBus.registerCodec(new FrameCodec());
     } catch (IllegalStateException alreadyRegistered) {
       // Several verticles of one Vert.x instance share the bus: the first one registered it.
+      return;
     }
+    eventBus.codecSelector(body -> body instanceof Frame ? NAME : null);
   }
 
   @Override
   public void encodeToWire(Buffer buffer, Frame frame) {
-    buffer.appendByte((byte) frame.type().ordinal());
-    writeString(buffer, frame.streamId());
-    buffer.appendLong(frame.value());
-    writeString(buffer, frame.text());
-    writeString(buffer, frame.meta() == null ? null : frame.meta().encode());
+    buffer.appendByte(frame.code());
+    if (frame instanceof Frame.Chunk chunk) {
+      writeString(buffer, chunk.streamId());
+      buffer.appendLong(chunk.seq());
+      writeString(buffer, chunk.text());
+    } else if (frame instanceof Frame.End end) {
+      writeString(buffer, end.streamId());
+      writeString(buffer, end.finishReason());
+      writeString(buffer, end.usage() == null ? null : end.usage().encode());
+    } else if (frame instanceof Frame.Failed failed) {
+      writeString(buffer, failed.streamId());
+      writeString(buffer, failed.error().toJson().encode());
+    } else if (frame instanceof Frame.Credit credit) {
+      writeString(buffer, credit.streamId());
+      buffer.appendLong(credit.credits());
+    } else if (frame instanceof Frame.Cancel cancel) {
+      writeString(buffer, cancel.streamId());
+    } else if (frame instanceof Frame.Ping ping) {
+      writeString(buffer, ping.from());
+    }
   }
 
   @Override
   public Frame decodeFromWire(int pos, Buffer buffer) {
-    int[] cursor = {pos};
-    Frame.Type type = TYPES[buffer.getByte(cursor[0]++)];
-    String streamId = readString(buffer, cursor);
-    long value = buffer.getLong(cursor[0]);
-    cursor[0] += Long.BYTES;
-    String text = readString(buffer, cursor);
-    String meta = readString(buffer, cursor);
-    return new Frame(type, streamId, value, text, meta == null ? null : new JsonObject(meta));
+    Reader in = new Reader(buffer, pos);
+    byte code = in.readByte();
+    return switch (code) {
+      case Frame.Chunk.CODE -> new Frame.Chunk(in.readString(), in.readLong(), in.readString());
+      case Frame.End.CODE -> new Frame.End(in.readString(), in.readString(), json(in.readString()));
+      case Frame.Failed.CODE -> new Frame.Failed(in.readString(), StreamError.fromJson(json(in.readString())));
+      case Frame.Credit.CODE -> new Frame.Credit(in.readString(), in.readLong());
+      case Frame.Cancel.CODE -> new Frame.Cancel(in.readString());
+      case Frame.Ping.CODE -> new Frame.Ping(in.readString());
+      default -> throw new IllegalArgumentException("Unknown campaign frame code " + code
+          + ": the sending node speaks another version of the stream protocol");
+    };
   }
 
   @Override
@@ -60,6 +84,10 @@ public final class FrameCodec implements MessageCodec<Frame, Frame> {
     return -1;
   }
 
+  private static JsonObject json(String encoded) {
+    return encoded == null ? null : new JsonObject(encoded);
+  }
+
   private static void writeString(Buffer buffer, String value) {
     if (value == null) {
       buffer.appendInt(-1);
@@ -69,14 +97,35 @@ public final class FrameCodec implements MessageCodec<Frame, Frame> {
     buffer.appendInt(bytes.length).appendBytes(bytes);
   }
 
-  private static String readString(Buffer buffer, int[] cursor) {
-    int length = buffer.getInt(cursor[0]);
-    cursor[0] += Integer.BYTES;
-    if (length < 0) {
-      return null;
+  /** Reads a frame's fields in the order they were written. */
+  private static final class Reader {
+    private final Buffer buffer;
+    private int pos;
+
+    Reader(Buffer buffer, int pos) {
+      this.buffer = buffer;
+      this.pos = pos;
     }
-    String value = buffer.getString(cursor[0], cursor[0] + length, "UTF-8");
-    cursor[0] += length;
-    return value;
+
+    byte readByte() {
+      return buffer.getByte(pos++);
+    }
+
+    long readLong() {
+      long value = buffer.getLong(pos);
+      pos += Long.BYTES;
+      return value;
+    }
+
+    String readString() {
+      int length = buffer.getInt(pos);
+      pos += Integer.BYTES;
+      if (length < 0) {
+        return null;
+      }
+      String value = buffer.getString(pos, pos + length, "UTF-8");
+      pos += length;
+      return value;
+    }
   }
 }

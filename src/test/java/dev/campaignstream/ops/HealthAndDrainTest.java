@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,9 +32,11 @@ class HealthAndDrainTest {
           assertThat(both.get(0).json().getString("status")).isEqualTo("UP");
           CallerResponse ready = both.get(1);
           assertThat(ready.status).isEqualTo(200);
-          assertThat(check(ready, "contract").getString("status")).isEqualTo("UP");
+          assertThat(ready.json().getJsonArray("checks").stream().map(c -> ((JsonObject) c).getString("id")))
+              .containsExactlyInAnyOrder("accepting", "openai-workers");
           assertThat(check(ready, "accepting").getString("status")).isEqualTo("UP");
-          assertThat(check(ready, "openai-workers").getJsonObject("data").getString("circuit")).isEqualTo("CLOSED");
+          assertThat(check(ready, "openai-workers").getJsonObject("data").getJsonArray("circuits"))
+              .containsExactly("CLOSED");
           testContext.completeNow();
         })));
   }
@@ -60,7 +63,33 @@ class HealthAndDrainTest {
         })
         .onComplete(testContext.succeeding(ready -> testContext.verify(() -> {
           assertThat(ready.status).isEqualTo(503);
-          assertThat(check(ready, "openai-workers").getJsonObject("data").getString("circuit")).isEqualTo("OPEN");
+          assertThat(check(ready, "openai-workers").getJsonObject("data").getJsonArray("circuits"))
+              .containsExactly("OPEN");
+          testContext.completeNow();
+        })));
+  }
+
+  /** Readiness asks the node's own workers, all of them: one open circuit among several is seen every time. */
+  @Test
+  void oneOpenCircuitAmongTheNodesWorkersIsSeenByEveryReadinessCheck(Vertx vertx, VertxTestContext testContext) {
+    TestService.start(vertx, json -> TestService.with(TestService.with(json, "openai", "circuit",
+            new JsonObject().put("maxFailures", 1).put("resetTimeoutMs", 60_000)), "instances", "worker", 3))
+        .compose(app -> {
+          app.upstream.enqueue(Behaviour.serverError());
+          return app.caller.get("/campaign?prompt=Acme", null).compose(failed -> {
+            List<Future<CallerResponse>> checks = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+              checks.add(app.caller.get("/health/ready", null));
+            }
+            return Future.all(checks).map(all -> all.<CallerResponse>list());
+          });
+        })
+        .onComplete(testContext.succeeding(answers -> testContext.verify(() -> {
+          assertThat(answers).allSatisfy(ready -> {
+            assertThat(ready.status).isEqualTo(503);
+            assertThat(check(ready, "openai-workers").getJsonObject("data").getJsonArray("circuits"))
+                .containsExactly("CLOSED", "CLOSED", "OPEN");
+          });
           testContext.completeNow();
         })));
   }

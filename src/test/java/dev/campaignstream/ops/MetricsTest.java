@@ -2,7 +2,6 @@ package dev.campaignstream.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.campaignstream.metrics.MetricsSetup;
 import dev.campaignstream.simulator.Behaviour;
 import dev.campaignstream.support.CallerResponse;
 import dev.campaignstream.support.TestService;

@@ -24,7 +24,7 @@ class CancellationTest {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext testContext) {
-    TestService.start(vertx, json -> TestService.with(json, "openai", "firstTokenTimeoutMs", 30_000))
+    TestService.startSpread(vertx, json -> TestService.with(json, "openai", "firstTokenTimeoutMs", 30_000))
         .onComplete(testContext.succeeding(started -> {
           app = started;
           testContext.completeNow();

@@ -27,7 +27,7 @@ class FlowControlTest {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext testContext) {
-    TestService.start(vertx, json -> TestService.with(json, "stream", "creditWindow", WINDOW))
+    TestService.startSpread(vertx, json -> TestService.with(json, "stream", "creditWindow", WINDOW))
         .onComplete(testContext.succeeding(started -> {
           app = started;
           testContext.completeNow();

@@ -58,6 +58,23 @@ public final class TestService {
     });
   }
 
+  /**
+   * Like {@link #start(Vertx, UnaryOperator)}, with every verticle on several instances (as
+   * production runs one per core): {@value #SPREAD} HTTP and {@value #SPREAD} worker instances on
+   * event loops of their own, so that one campaign's callers, the instance that feeds it and its
+   * worker run on different threads.
+   */
+  public static Future<TestService> startSpread(Vertx vertx, UnaryOperator<JsonObject> configure) {
+    return start(vertx, json -> configure.apply(json.put("instances",
+        new JsonObject().put("http", SPREAD).put("worker", SPREAD))));
+  }
+
+  public static Future<TestService> startSpread(Vertx vertx) {
+    return startSpread(vertx, json -> json);
+  }
+
+  public static final int SPREAD = 2;
+
   /** Deep-merges {@code change} into {@code json}, for tests that tweak one setting. */
   public static JsonObject with(JsonObject json, String section, String key, Object value) {
     JsonObject node = json.getJsonObject(section);

@@ -1,6 +1,6 @@
 package dev.campaignstream.bench;
 
-import dev.campaignstream.cache.CachedCampaign;
+import dev.campaignstream.sharing.CachedCampaign;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

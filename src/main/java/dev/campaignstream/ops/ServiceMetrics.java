@@ -1,0 +1,137 @@
+package dev.campaignstream.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The service's own metrics, all named {@code campaign_*} in Prometheus. Labels stay
+ * low-cardinality: a representation, an outcome, a status, a failure kind; never a brand or an id.
+ * Without a metrics registry (metrics disabled, unit tests) every call is a cheap no-op.
+ */
+public final class ServiceMetrics {
+
+  private final MeterRegistry registry;
+  private final Counter chunksToCallers;
+  private final Counter shed;
+  private final Counter retries;
+  private final Counter promptTokens;
+  private final Counter completionTokens;
+  private final Counter cacheHits;
+  private final Counter cacheMisses;
+  private final Counter cacheShared;
+  private final Timer callerFirstToken;
+  private final Timer upstreamFirstToken;
+
+  private ServiceMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.chunksToCallers = Counter.builder("campaign.chunks").description("Pieces of text written to callers")
+        .register(registry);
+    this.shed = Counter.builder("campaign.shed").description("Requests refused at once because the node was at its stream cap")
+        .register(registry);
+    this.retries = Counter.builder("campaign.upstream.retries").description("OpenAI calls retried before the first token")
+        .register(registry);
+    this.promptTokens = Counter.builder("campaign.tokens").tag("type", "prompt")
+        .description("Tokens reported by OpenAI's usage").register(registry);
+    this.completionTokens = Counter.builder("campaign.tokens").tag("type", "completion")
+        .description("Tokens reported by OpenAI's usage").register(registry);
+    this.cacheHits = cacheCounter("hit");
+    this.cacheMisses = cacheCounter("miss");
+    this.cacheShared = cacheCounter("shared");
+    this.callerFirstToken = firstToken("caller");
+    this.upstreamFirstToken = firstToken("upstream");
+  }
+
+  /** Metrics recorded in {@code registry}, or nowhere when it is null. */
+  public static ServiceMetrics create(MeterRegistry registry) {
+    return new ServiceMetrics(registry == null ? new CompositeMeterRegistry() : registry);
+  }
+
+  private Timer firstToken(String seenBy) {
+    return Timer.builder("campaign.time.to.first.token").tag("seen_by", seenBy)
+        .description("From the request to the first piece of text, as the caller or the worker saw it")
+        .publishPercentileHistogram().register(registry);
+  }
+
+  private Counter cacheCounter(String result) {
+    return Counter.builder("campaign.cache").tag("result", result)
+        .description("Campaign requests by how they were answered: from the cache (hit), by joining a stream in"
+            + " flight (shared), or by a new upstream call (miss)")
+        .register(registry);
+  }
+
+  /** A value read when scraped, such as the streams open now. */
+  public void gauge(String name, String side, String description, Supplier<Number> value) {
+    Gauge.builder(name, value).tag("side", side).description(description).strongReference(true).register(registry);
+  }
+
+  public void streamEnded(String representation, String outcome, long durationNanos) {
+    Timer.builder("campaign.stream.duration").tag("representation", representation).tag("outcome", outcome)
+        .description("Streams by representation and outcome (completed, cancelled, timed_out, failed)")
+        .register(registry).record(durationNanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void firstChunkToCaller(long nanos) {
+    callerFirstToken.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void chunksToCaller(int pieces) {
+    chunksToCallers.increment(pieces);
+  }
+
+  /** How one caller's campaign was answered: {@code hit}, {@code shared} or {@code miss}. */
+  public void cache(String result) {
+    switch (result) {
+      case "hit" -> cacheHits.increment();
+      case "shared" -> cacheShared.increment();
+      case "miss" -> cacheMisses.increment();
+      default -> throw new IllegalArgumentException("Unknown cache result " + result);
+    }
+  }
+
+  /**
+   * An error a campaign caller got, before its first text (as the response's status) or after it
+   * (as the representation's error marker): which side gave up and why, e.g. {@code handshake_failed},
+   * {@code worker_lost}, {@code circuit_open}, {@code cut}.
+   */
+  public void callerError(int status, String kind) {
+    Counter.builder("campaign.caller.errors").tag("kind", kind).tag("status", Integer.toString(status))
+        .description("Errors sent to campaign callers, by kind and status")
+        .register(registry).increment();
+  }
+
+  public void shed() {
+    shed.increment();
+  }
+
+  public void firstTokenFromUpstream(long nanos) {
+    upstreamFirstToken.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void upstreamStatus(int status) {
+    Counter.builder("campaign.upstream.responses").tag("status", Integer.toString(status))
+        .description("OpenAI answers by HTTP status").register(registry).increment();
+  }
+
+  public void upstreamFailure(String kind) {
+    Counter.builder("campaign.upstream.failures").tag("kind", kind)
+        .description("OpenAI failures by kind (connection, cut, malformed, timeouts, statuses)")
+        .register(registry).increment();
+  }
+
+  public void retry() {
+    retries.increment();
+  }
+
+  public void usage(JsonObject usage) {
+    if (usage != null) {
+      promptTokens.increment(usage.getLong("prompt_tokens", 0L));
+      completionTokens.increment(usage.getLong("completion_tokens", 0L));
+    }
+  }
+}

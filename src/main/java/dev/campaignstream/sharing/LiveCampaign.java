@@ -1,0 +1,352 @@
+package dev.campaignstream.sharing;
+
+import dev.campaignstream.protocol.Frame;
+import dev.campaignstream.protocol.OpenAck;
+import dev.campaignstream.protocol.Peer;
+import dev.campaignstream.protocol.StreamError;
+import io.vertx.core.Context;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One campaign as a worker writes it, shared by every caller who asked for it: the HTTP end of
+ * the stream from the worker, the pieces so far, and how it ended.
+ *
+ * <p>The pieces are kept, since late joiners need them and the cache takes them at the end, up
+ * to a bound: past it (or from the start, when there is no cache) the campaign is no longer
+ * shared, and it keeps only the pieces its slowest caller has not written yet. A caller that reads
+ * slowly from an endless stream thus never makes it hold more than the caller is behind.
+ *
+ * <p>The worker's frames arrive on the owner's event loop, the one of the HTTP verticle instance
+ * that opened the stream. Its callers may be served by other instances, on their own event loops:
+ * they read it under its lock, are woken on their own loops when there is something new, and each
+ * writes at its own pace from its own cursor. Credit follows the fastest caller, so a slow caller
+ * never holds the others back, and a campaign whose callers all stop reading pauses OpenAI as a
+ * single caller's would.
+ *
+ * <p>Its life is a {@link State}, changed only by {@link #to}, under the lock.
+ */
+public final class LiveCampaign implements Campaign {
+
+  /** Trimming is checked once per this many pieces, so that it costs nothing per piece. */
+  private static final int TRIM_EVERY = 32;
+
+  /** Where the campaign is in its life. */
+  enum State {
+    /** Asked of a worker; no answer yet. */
+    OPENING,
+    /** A worker took it and is writing. */
+    STREAMING,
+    /** The worker finished it. */
+    COMPLETED,
+    /** It failed: the worker's error, no worker, a lost worker, a shutdown. */
+    FAILED,
+    /** Every caller left before the end. */
+    CANCELLED;
+
+    boolean ended() {
+      return this == COMPLETED || this == FAILED || this == CANCELLED;
+    }
+
+    boolean mayBecome(State next) {
+      return switch (this) {
+        case OPENING -> next == STREAMING || next == FAILED || next == CANCELLED;
+        case STREAMING -> next == COMPLETED || next == FAILED || next == CANCELLED;
+        case COMPLETED, FAILED, CANCELLED -> false;
+      };
+    }
+  }
+
+  private final String id;
+  /** Null when the campaign is not to be cached (the cache is off). */
+  private final String key;
+  /** Whether other callers can find it through {@link Campaigns}. */
+  private final boolean registered;
+  private final Campaigns campaigns;
+  private final Context owner;
+  private final long maxKeptChars;
+  private final long creditBatch;
+  private final AtomicBoolean creditCheckPending = new AtomicBoolean();
+  // Owner's event loop only.
+  private Peer worker;
+  private Runnable onEnded = () -> { };
+  private long returned;
+
+  // Guarded by this.
+  private State state = State.OPENING;
+  /** The pieces from event id {@code dropped + 1} on; those before were trimmed. */
+  private final List<String> pieces = new ArrayList<>();
+  private int dropped;
+  private long keptChars;
+  /** Kept whole for joiners and the cache; once false, it never turns true again. */
+  private boolean shareable;
+  private final List<Follower> followers = new ArrayList<>();
+  private OpenAck ack;
+  private Ending ending;
+
+  /**
+   * A campaign about to be opened from {@code owner}'s event loop, with its first caller already
+   * in it, so that it can never be seen without a caller (and cancelled for that) before that
+   * caller is served.
+   */
+  LiveCampaign(String id, String key, boolean registered, Campaigns campaigns, Context owner, Follower first,
+      long maxKeptChars, int creditWindow) {
+    this.id = id;
+    this.key = key;
+    this.registered = registered;
+    this.campaigns = campaigns;
+    this.owner = owner;
+    this.maxKeptChars = maxKeptChars;
+    // Credit goes back in batches: one frame per half window instead of one per piece.
+    this.creditBatch = Math.max(1, creditWindow / 2);
+    this.shareable = key != null;
+    followers.add(first);
+  }
+
+  String id() {
+    return id;
+  }
+
+  String key() {
+    return key;
+  }
+
+  boolean registered() {
+    return registered;
+  }
+
+  // ---------------------------------------------------------------- the callers' side, any event loop
+
+  @Override
+  public synchronized boolean join(Follower follower) {
+    if (!joinable()) {
+      return false;
+    }
+    followers.add(follower);
+    return true;
+  }
+
+  /** Whether a new caller can still follow it: not failed or cancelled, and kept whole. */
+  synchronized boolean joinable() {
+    return shareable && (state == State.OPENING || state == State.STREAMING || state == State.COMPLETED);
+  }
+
+  /**
+   * A caller is done with it. The last one leaving before the end cancels the upstream call, as a
+   * single caller leaving would; while others listen it goes on.
+   */
+  @Override
+  public void leave(Follower follower) {
+    boolean cancel;
+    synchronized (this) {
+      followers.remove(follower);
+      cancel = followers.isEmpty() && !state.ended();
+      if (cancel) {
+        to(State.CANCELLED);
+      }
+    }
+    if (cancel) {
+      campaigns.forget(this);
+      owner.runOnContext(v -> {
+        if (worker != null) {
+          worker.send(new Frame.Cancel(id));
+        }
+        onEnded.run();
+      });
+    }
+  }
+
+  @Override
+  public synchronized Snapshot snapshot() {
+    return new Snapshot(ack, received(), ending);
+  }
+
+  @Override
+  public synchronized List<String> pieces(int from, int to) {
+    return List.copyOf(pieces.subList(from - dropped, to - dropped));
+  }
+
+  /** Checks are coalesced, so that a burst of progress costs the owner one task. */
+  @Override
+  public void progressed() {
+    if (creditCheckPending.compareAndSet(false, true)) {
+      owner.runOnContext(v -> {
+        creditCheckPending.set(false);
+        returnCredit();
+      });
+    }
+  }
+
+  /** Pieces received from the worker so far, trimmed or not. Under the lock. */
+  private int received() {
+    return dropped + pieces.size();
+  }
+
+  /**
+   * Pieces the fastest caller has taken: what the worker may be credited for. Never more than
+   * received, even for a caller resuming after an id not written yet.
+   */
+  private synchronized long taken() {
+    long fastest = 0;
+    for (Follower follower : followers) {
+      fastest = Math.max(fastest, follower.cursor());
+    }
+    return Math.min(fastest, received());
+  }
+
+  // ---------------------------------------------------------------- the worker's side, owner's event loop
+
+  /** What to run once the campaign has ended, whichever way: the owner forgets the stream. */
+  void onEnded(Runnable action) {
+    this.onEnded = action;
+  }
+
+  /**
+   * A worker took the stream. If every caller left while the handshake was under way, the
+   * cancellation already queued on this loop tells the worker to stop, now that it is known.
+   */
+  void accepted(OpenAck workerAck, Peer peer) {
+    worker = peer;
+    synchronized (this) {
+      if (state != State.OPENING) {
+        return;
+      }
+      ack = workerAck;
+      to(State.STREAMING);
+    }
+    wakeFollowers();
+    returnCredit();
+  }
+
+  /** The worker this campaign is written by, once it took the stream; owner's loop only. */
+  Peer worker() {
+    return worker;
+  }
+
+  /** A frame from the worker. */
+  void onFrame(Frame frame) {
+    if (frame instanceof Frame.Chunk chunk) {
+      piece(chunk.text());
+    } else if (frame instanceof Frame.End end) {
+      complete(end.finishReason(), end.usage());
+    } else if (frame instanceof Frame.Failed failed) {
+      end(State.FAILED, new Ending(null, null, failed.error()));
+    }
+  }
+
+  /** The campaign cannot go on (no worker, a lost worker, a shutdown): its callers get the error. */
+  void fail(StreamError error) {
+    Peer writer = worker;
+    if (end(State.FAILED, new Ending(null, null, error)) && writer != null) {
+      writer.send(new Frame.Cancel(id));
+    }
+  }
+
+  private void piece(String text) {
+    boolean stopSharing = false;
+    synchronized (this) {
+      if (state != State.STREAMING) {
+        return;
+      }
+      pieces.add(text);
+      if (shareable) {
+        keptChars += text.length();
+        stopSharing = keptChars > maxKeptChars;
+        shareable = !stopSharing;
+      }
+      if (!shareable && received() % TRIM_EVERY == 0) {
+        trim();
+      }
+    }
+    if (stopSharing) {
+      campaigns.forget(this);
+    }
+    wakeFollowers();
+    returnCredit();
+  }
+
+  /** Drops the pieces every caller has written. Under the lock; only once nobody can join. */
+  private void trim() {
+    long slowest = Long.MAX_VALUE;
+    for (Follower follower : followers) {
+      slowest = Math.min(slowest, follower.cursor());
+    }
+    int done = (int) Math.min(pieces.size(), slowest - dropped);
+    if (done > 0) {
+      pieces.subList(0, done).clear();
+      dropped += done;
+    }
+  }
+
+  private void complete(String finishReason, JsonObject usage) {
+    if (end(State.COMPLETED, new Ending(finishReason, usage, null))) {
+      campaigns.completed(this);
+    }
+  }
+
+  /** Moves to an end state unless it has one already; true when it moved. */
+  private boolean end(State next, Ending how) {
+    synchronized (this) {
+      if (state.ended()) {
+        return false;
+      }
+      ending = how;
+      to(next);
+    }
+    wakeFollowers();
+    if (next != State.COMPLETED) {
+      campaigns.forget(this);
+    }
+    onEnded.run();
+    return true;
+  }
+
+  /**
+   * Credit goes back once the fastest caller's connection has taken the pieces, so callers who
+   * all read slowly hold at most one window of pieces in this service, while one slow caller
+   * among faster ones does not slow them down (it is cut if it falls too far behind). A credit
+   * the bus cannot deliver means the worker is gone.
+   */
+  private void returnCredit() {
+    if (worker == null || state() != State.STREAMING) {
+      return;
+    }
+    long owed = taken() - returned;
+    if (owed >= creditBatch) {
+      returned += owed;
+      worker.send(new Frame.Credit(id, owed)).onFailure(undeliverable -> end(State.FAILED,
+          new Ending(null, null, WorkerLinks.WORKER_LOST)));
+    }
+  }
+
+  private synchronized State state() {
+    return state;
+  }
+
+  /** The campaign to cache, or null when it did not finish in a way worth serving again. */
+  synchronized CachedCampaign toCached() {
+    if (!shareable || state != State.COMPLETED || ack == null || !CachedCampaign.cacheable(ending.finishReason())) {
+      return null;
+    }
+    return new CachedCampaign(pieces, ending.finishReason(), ending.usage(), ack.model(), ack.simulated());
+  }
+
+  // ---------------------------------------------------------------- the one transition, under the lock
+
+  private void to(State next) {
+    if (!state.mayBecome(next)) {
+      throw new IllegalStateException("Campaign stream " + id + " cannot go from " + state + " to " + next);
+    }
+    state = next;
+  }
+
+  private void wakeFollowers() {
+    List<Follower> toWake;
+    synchronized (this) {
+      toWake = List.copyOf(followers);
+    }
+    toWake.forEach(Follower::wake);
+  }
+}

@@ -1,9 +1,0 @@
-package dev.campaignstream.upstream;
-
-/** The upstream event stream cannot be parsed safely, e.g. an event is larger than allowed. */
-public class SseFormatException extends RuntimeException {
-
-  public SseFormatException(String message) {
-    super(message);
-  }
-}

@@ -1,0 +1,152 @@
+package dev.campaignstream.worker;
+
+import dev.campaignstream.protocol.StreamError;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.regex.Pattern;
+
+/**
+ * What an OpenAI failure means for the caller. OpenAI's own error message is never passed on:
+ * for a bad key it quotes part of the key. Only its error code, an identifier, is.
+ */
+final class UpstreamErrors {
+
+  private static final Pattern SAFE_CODE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+  private UpstreamErrors() {
+  }
+
+  /** OpenAI answered with an error status before streaming. */
+  static StreamError forStatus(int status, MultiMap headers, Buffer body) {
+    String code = errorCode(body);
+    Long retryAfter = retryAfterSeconds(headers);
+    if (status == 429 && "insufficient_quota".equals(code)) {
+      return new StreamError(502, "insufficient_quota",
+          "OpenAI refused the request: the service's OpenAI account has no quota left; the operator must check its plan and billing",
+          null);
+    }
+    if (status == 429) {
+      long wait = retryAfter == null ? 1 : retryAfter;
+      return new StreamError(429, "rate_limited",
+          "OpenAI is rate-limiting this service, try again in " + wait + " second" + (wait == 1 ? "" : "s"), wait);
+    }
+    if (status == 401 || status == 403) {
+      return new StreamError(502, "credentials",
+          "OpenAI rejected the service's API key (HTTP " + status + describe(code)
+              + "); the operator must check OPENAI_API_KEY", null);
+    }
+    if (status == 408 || status >= 500) {
+      return new StreamError(503, "upstream_" + status, StreamError.BUSY, retryAfter);
+    }
+    return new StreamError(502, "rejected",
+        "OpenAI rejected the service's request (HTTP " + status + describe(code)
+            + "); the operator must check OPENAI_MODEL and OPENAI_BASE_URL", null);
+  }
+
+  /** The call never got an answer: refused, reset, DNS, TLS or connect timeout. */
+  static StreamError connectionFailed() {
+    return StreamError.busy("connection");
+  }
+
+  /** An {@code {"error": ...}} payload in the middle of a stream. */
+  static StreamError inStream(JsonObject error) {
+    String code = safe(error.getValue("code"));
+    if (code == null) {
+      code = safe(error.getValue("type"));
+    }
+    return new StreamError(502, "stream_error",
+        "OpenAI reported an error in the middle of the stream" + (code == null ? "" : " (" + code + ")")
+            + "; the campaign is incomplete, try again", null);
+  }
+
+  static StreamError circuitOpen(long resetTimeoutMs) {
+    return new StreamError(503, "circuit_open", StreamError.BUSY, Math.max(1, (resetTimeoutMs + 999) / 1000));
+  }
+
+  /** OpenAI is failing rather than refusing us: these count against the circuit breaker. */
+  static boolean isOutage(int status) {
+    return status == 408 || status == 429 || status >= 500;
+  }
+
+  static StreamError cut(boolean started) {
+    return started
+        ? new StreamError(502, "cut", "OpenAI's stream broke off before the campaign was finished, try again", null)
+        : StreamError.busy("cut");
+  }
+
+  static StreamError malformed() {
+    return new StreamError(502, "malformed", "OpenAI sent a stream this service cannot read, try again", null);
+  }
+
+  static StreamError firstTokenTimeout(long ms) {
+    return new StreamError(504, "first_token_timeout",
+        "OpenAI did not send a first token within " + ms + " ms, try again later", null);
+  }
+
+  static StreamError idleTimeout(long ms) {
+    return new StreamError(504, "idle_timeout",
+        "OpenAI's stream went quiet for " + ms + " ms; the campaign is incomplete, try again", null);
+  }
+
+  static StreamError totalTimeout(long ms) {
+    return new StreamError(504, "total_timeout",
+        "The campaign took longer than this service's limit of " + ms + " ms", null);
+  }
+
+  static boolean isRetryableStatus(int status, Buffer body) {
+    return switch (status) {
+      case 408, 500, 502, 503, 504 -> true;
+      case 429 -> !"insufficient_quota".equals(errorCode(body));
+      default -> false;
+    };
+  }
+
+  /** {@code retry-after-ms} first (it is more precise), then {@code retry-after} in seconds; rounded up. */
+  static Long retryAfterSeconds(MultiMap headers) {
+    Double ms = parse(headers.get("retry-after-ms"));
+    if (ms != null) {
+      return (long) Math.ceil(ms / 1000.0);
+    }
+    Double seconds = parse(headers.get("retry-after"));
+    return seconds == null ? null : (long) Math.ceil(seconds);
+  }
+
+  static Long retryAfterMillis(MultiMap headers) {
+    Double ms = parse(headers.get("retry-after-ms"));
+    if (ms != null) {
+      return (long) Math.ceil(ms);
+    }
+    Double seconds = parse(headers.get("retry-after"));
+    return seconds == null ? null : (long) Math.ceil(seconds * 1000);
+  }
+
+  private static Double parse(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      double parsed = Double.parseDouble(value.trim());
+      return parsed >= 0 && Double.isFinite(parsed) ? parsed : null;
+    } catch (NumberFormatException notANumber) {
+      return null; // an HTTP date: rare from OpenAI, and backoff covers it
+    }
+  }
+
+  private static String errorCode(Buffer body) {
+    try {
+      JsonObject error = body == null ? null : new JsonObject(body).getJsonObject("error");
+      return error == null ? null : safe(error.getValue("code"));
+    } catch (RuntimeException notJson) {
+      return null;
+    }
+  }
+
+  private static String safe(Object code) {
+    return code != null && SAFE_CODE.matcher(code.toString()).matches() ? code.toString() : null;
+  }
+
+  private static String describe(String code) {
+    return code == null ? "" : ", " + code;
+  }
+}
