@@ -23,11 +23,11 @@ public final class CampaignWriter {
 
   private static final String[] INTROS = {
     "Here is a four-week launch campaign for {B}, built to earn attention quickly and keep working long after"
-      + " the first burst of media.",
+        + " the first burst of media.",
     "Below is a complete campaign concept for {B}: one clear idea, carried consistently across every channel"
-      + " for four weeks and beyond.",
+        + " for four weeks and beyond.",
     "This plan gives {B} a focused, four-week launch with a single idea at its heart and room to grow once"
-      + " the first results come in.",
+        + " the first results come in.",
   };
 
   private static final String[] TAGLINES = {
@@ -39,57 +39,57 @@ public final class CampaignWriter {
 
   private static final String[] AUDIENCES = {
     "Busy urban professionals aged 25–40 who value quality, dislike wasted time and trust recommendations"
-      + " from friends more than ads. They discover new brands on their phones, usually in the evening, and stay"
-      + " loyal to the ones that make life simpler.",
+        + " from friends more than ads. They discover new brands on their phones, usually in the evening, and stay"
+        + " loyal to the ones that make life simpler.",
     "Curious, value-conscious shoppers aged 20–35 who compare options before buying, read reviews and love"
-      + " sharing a good find. They follow creators rather than brands and expect honesty above polish.",
+        + " sharing a good find. They follow creators rather than brands and expect honesty above polish.",
     "Young families and first-time homeowners aged 28–45 who plan ahead, shop with a list and want products"
-      + " that simply work. They listen to podcasts on the commute and scroll social feeds after bedtime.",
+        + " that simply work. They listen to podcasts on the commute and scroll social feeds after bedtime.",
   };
 
   private static final String[] MESSAGES = {
     "{B} fits into real life instead of asking you to change it. Everything we say should prove that {B}"
-      + " saves time, feels personal and delivers on its promise from the very first try.",
+        + " saves time, feels personal and delivers on its promise from the very first try.",
     "With {B}, the good choice is also the easy one. Every touchpoint shows a real person getting a real"
-      + " result, so the benefit of {B} is obvious within seconds.",
+        + " result, so the benefit of {B} is obvious within seconds.",
     "{B} is the dependable upgrade people didn’t know they were waiting for. We show it, we don’t just say"
-      + " it: real moments, honest voices and a promise that {B} keeps every single day.",
+        + " it: real moments, honest voices and a promise that {B} keeps every single day.",
   };
 
   private static final String[] SOCIAL = {
     "short, playful posts and stories that show {B} in everyday situations, plus a weekly community challenge"
-      + " and reposts of the best customer stories.",
+        + " and reposts of the best customer stories.",
     "a steady rhythm of behind-the-scenes clips, quick tips and polls that invite people to tell us how {B}"
-      + " fits into their week.",
+        + " fits into their week.",
     "bite-sized before-and-after posts, a pinned launch story and fast, friendly replies to every comment"
-      + " that mentions {B}.",
+        + " that mentions {B}.",
   };
 
   private static final String[] VIDEO = {
     "a 30-second hero film and three 6-second cut-downs for pre-roll, built around one simple idea: life,"
-      + " slightly better.",
+        + " slightly better.",
     "a 20-second hero spot for connected TV and a series of vertical 15-second stories, each ending on the"
-      + " same warm product moment.",
+        + " same warm product moment.",
     "a documentary-style short following three real customers for a week, with 10-second edits for paid"
-      + " social and YouTube.",
+        + " social and YouTube.",
   };
 
   private static final String[] OUT_OF_HOME = {
     "bold, minimal posters at commuter stations and bus shelters, each with a single line of copy and a QR"
-      + " code that leads straight to the launch offer.",
+        + " code that leads straight to the launch offer.",
     "large-format billboards on the main routes into the city, paired with digital screens that change the"
-      + " message by time of day.",
+        + " message by time of day.",
     "a pop-up space in a busy shopping street where people can try the product, take a photo and leave with"
-      + " a small gift.",
+        + " a small gift.",
   };
 
   private static final String[] PARTNERS = {
     "ten micro-creators with engaged local audiences, each given early access and full freedom to tell their"
-      + " own honest story.",
+        + " own honest story.",
     "a handful of trusted creators and one podcast host who genuinely use the product, with unique codes to"
-      + " track results.",
+        + " track results.",
     "a partnership with a like-minded local brand for a co-branded limited edition and shared newsletter"
-      + " features.",
+        + " features.",
   };
 
   private static final String[] WEEK_ONE = {
@@ -112,9 +112,9 @@ public final class CampaignWriter {
 
   private static final String[] CALLS_TO_ACTION = {
     "Try {B} today and see the difference for yourself. Visit the website, claim the launch offer and share"
-      + " your first moment with us. 🚀",
+        + " your first moment with us. 🚀",
     "Discover {B} now: sign up in under a minute, unlock the launch offer and tell a friend who needs it"
-      + " too. 🚀",
+        + " too. 🚀",
     "Make {B} part of your week. Order today, enjoy the launch price and let us know what you think. 🚀",
   };
 

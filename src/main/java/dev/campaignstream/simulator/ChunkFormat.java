@@ -4,8 +4,8 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Builds the SSE events of one stream. The parts of a {@code chat.completion.chunk} that never change within
- * a stream are rendered once, so a content event costs one string escape and one concatenation.
+ * The SSE events of one stream, in OpenAI's wire format. The parts of a {@code chat.completion.chunk} that
+ * never change within a stream are rendered once, so a content event costs one escape and one concatenation.
  */
 final class ChunkFormat {
 
@@ -17,11 +17,11 @@ final class ChunkFormat {
   private final String contentPrefix;
   private final String contentSuffix;
 
-  ChunkFormat(String id, long created, String model, boolean includeUsage, String lineEnding) {
-    this.head = "{\"id\":" + Json.encode(id)
-      + ",\"object\":\"chat.completion.chunk\",\"created\":" + created
-      + ",\"model\":" + Json.encode(model)
-      + ",\"service_tier\":\"default\",\"system_fingerprint\":\"" + FINGERPRINT + "\",";
+  ChunkFormat(String model, boolean includeUsage, String lineEnding) {
+    this.head = "{\"id\":\"chatcmpl-" + OpenAiHeaders.randomId(29)
+        + "\",\"object\":\"chat.completion.chunk\",\"created\":" + System.currentTimeMillis() / 1000
+        + ",\"model\":" + Json.encode(model)
+        + ",\"service_tier\":\"default\",\"system_fingerprint\":\"" + FINGERPRINT + "\",";
     this.eventEnd = lineEnding + lineEnding;
     this.usageNull = includeUsage ? ",\"usage\":null" : "";
     this.contentPrefix = "data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":";
@@ -30,24 +30,22 @@ final class ChunkFormat {
 
   String role() {
     return "data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\","
-      + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}" + eventEnd;
+        + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}" + eventEnd;
   }
 
   String content(String delta) {
-    String escaped = Json.encode(delta);
-    return new StringBuilder(contentPrefix.length() + escaped.length() + contentSuffix.length())
-      .append(contentPrefix).append(escaped).append(contentSuffix).toString();
+    return contentPrefix + Json.encode(delta) + contentSuffix;
   }
 
   String finish(String finishReason) {
     return "data: " + head + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":"
-      + Json.encode(finishReason) + "}]" + usageNull + "}" + eventEnd;
+        + Json.encode(finishReason) + "}]" + usageNull + "}" + eventEnd;
   }
 
   String usage(int promptTokens, int completionTokens) {
     return "data: " + head + "\"choices\":[],\"usage\":{\"prompt_tokens\":" + promptTokens
-      + ",\"completion_tokens\":" + completionTokens
-      + ",\"total_tokens\":" + (promptTokens + completionTokens) + "}}" + eventEnd;
+        + ",\"completion_tokens\":" + completionTokens
+        + ",\"total_tokens\":" + (promptTokens + completionTokens) + "}}" + eventEnd;
   }
 
   String done() {

@@ -10,38 +10,37 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An OpenAI-compatible fake upstream for {@code POST /v1/chat/completions}, speaking the real wire format
- * (SSE {@code chat.completion.chunk} events, OpenAI error bodies and headers) over real HTTP.
+ * (SSE {@code chat.completion.chunk} events, OpenAI error bodies and headers) over real HTTP. It only
+ * streams, as the service only asks for streams.
  * <p>
  * Each valid request takes the next {@link Behaviour} from a FIFO queue, or the default behaviour when the
- * queue is empty. Requests rejected by validation (404, 401, 400) do not consume the queue.
+ * queue is empty. Requests refused by validation (404, 401, 400) do not consume the queue.
  * <p>
- * Counters: a request answered with 200 (stream, non-stream or hang) is a started stream and ends exactly once as
- * completed, aborted (client left first) or faulted (a CUT / ERROR / MALFORMED fault ended it);
+ * Counters: a request answered with 200 (a stream or a hang) is a started stream and ends exactly once as
+ * completed, aborted (the client left first) or faulted (a cut, error event or malformed event ended it);
  * {@code started = completed + aborted + faulted + active}. Status faults are not streams.
  */
 public final class OpenAiSimulator {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpenAiSimulator.class);
   private static final String CHAT_PATH = "/v1/chat/completions";
+  /** The latest requests only: demo mode and load runs go on for ever, and must not grow with them. */
+  private static final int MAX_RECORDED = 10_000;
 
   private final Vertx vertx;
   private final SimulatorOptions options;
   private final Queue<Behaviour> queue = new ConcurrentLinkedQueue<>();
-  /** The latest requests only: demo mode and load runs go on for ever, and must not grow with them. */
-  private static final int MAX_RECORDED = 10_000;
   private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
   private volatile Behaviour defaultBehaviour;
   private volatile Counters counters = new Counters();
@@ -59,17 +58,17 @@ public final class OpenAiSimulator {
     Objects.requireNonNull(options, "options");
     OpenAiSimulator sim = new OpenAiSimulator(vertx, options);
     HttpServerOptions serverOptions = new HttpServerOptions()
-      .setHost(options.host())
-      .setPort(options.port())
-      .setTcpNoDelay(true)            // each SSE event should leave immediately, not wait for Nagle
-      .setCompressionSupported(false) // compression would buffer the stream
-      .setReuseAddress(true)
-      .setAcceptBacklog(1024)         // many clients may connect at once in load tests
-      .setIdleTimeout(0);             // hang / stall must stay open until the client gives up
+        .setHost(options.host())
+        .setPort(options.port())
+        .setTcpNoDelay(true)            // each SSE event should leave immediately, not wait for Nagle
+        .setCompressionSupported(false) // compression would buffer the stream
+        .setReuseAddress(true)
+        .setAcceptBacklog(1024)         // many clients may connect at once in load tests
+        .setIdleTimeout(0);             // hang / stall must stay open until the client gives up
     sim.server = vertx.createHttpServer(serverOptions).requestHandler(sim::handle);
     return sim.server.listen().map(s -> {
       LOG.info("OpenAI simulator listening on {} (auth {})", sim.baseUrl(),
-        options.requireAuth() ? "required" : "not required");
+          options.requireAuth() ? "required" : "not required");
       return sim;
     });
   }
@@ -85,10 +84,6 @@ public final class OpenAiSimulator {
       host = "[" + host + "]"; // IPv6 literal
     }
     return "http://" + host + ":" + port() + "/v1";
-  }
-
-  public SimulatorOptions options() {
-    return options;
   }
 
   public Future<Void> close() {
@@ -122,7 +117,7 @@ public final class OpenAiSimulator {
     return counters.started.get();
   }
 
-  /** Streams that ended with [DONE], plus normal non-stream responses. */
+  /** Streams that ended with [DONE]. */
   public int completedStreams() {
     return counters.completed.get();
   }
@@ -132,7 +127,7 @@ public final class OpenAiSimulator {
     return counters.aborted.get();
   }
 
-  /** Streams ended by an injected CUT, ERROR or MALFORMED fault. */
+  /** Streams ended by an injected cut, error event or malformed event. */
   public int faultedStreams() {
     return counters.faulted.get();
   }
@@ -162,55 +157,61 @@ public final class OpenAiSimulator {
         return;
       }
       JsonObject body = parseObject(ar.result());
-      synchronized (recorded) {
-        if (recorded.size() == MAX_RECORDED) {
-          recorded.removeFirst();
-        }
-        recorded.add(new RecordedRequest(request.method().name(), request.path(),
-          MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body, receivedAt));
-      }
-      String requestId = "req_" + StreamSession.randomId(32);
-      if (request.method() != HttpMethod.POST || !CHAT_PATH.equals(request.path())) {
-        sendError(request.response(), 404, Behaviour.error("Invalid URL (" + request.method().name() + " "
-          + request.path() + ")", "invalid_request_error", null, null), Map.of(), requestId, receivedAt);
-        return;
-      }
-      if (options.requireAuth() && !hasBearer(request.getHeader("authorization"))) {
-        sendError(request.response(), 401, Behaviour.error("You didn't provide an API key. You need to provide"
-            + " your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
-          "invalid_request_error", null, "invalid_api_key"), Map.of(), requestId, receivedAt);
-        return;
-      }
-      JsonObject invalid = ChatRequests.validate(body);
-      if (invalid != null) {
-        sendError(request.response(), 400, invalid, Map.of(), requestId, receivedAt);
-        return;
+      record(request, body, receivedAt);
+      String requestId = OpenAiHeaders.newRequestId();
+      Fault.Status refused = refusal(request, body);
+      if (refused != null) {
+        reply(request.response(), refused, requestId, receivedAt);
+        return; // before the queue, so a refused request leaves the next behaviour for the next request
       }
       Behaviour behaviour = queue.poll();
       if (behaviour == null) {
         behaviour = defaultBehaviour;
       }
-      LOG.debug("{}: {} model={} stream={}", requestId, behaviour, body.getValue("model"), body.getValue("stream"));
-      if (behaviour.fault() == Behaviour.Fault.STATUS) {
-        sendError(request.response(), behaviour.status(), behaviour.errorBody(), behaviour.errorHeaders(),
-          requestId, receivedAt);
-        return;
+      LOG.debug("{}: {} model={}", requestId, behaviour, body.getValue("model"));
+      if (behaviour.fault() instanceof Fault.Status status) {
+        reply(request.response(), status, requestId, receivedAt);
+      } else {
+        new StreamSession(vertx, request, behaviour, body, counters, requestId, receivedAt).start();
       }
-      new StreamSession(vertx, request, behaviour, body, counters, requestId, receivedAt).start();
     });
   }
 
-  private static void sendError(HttpServerResponse response, int status, JsonObject errorBody,
-                                Map<String, String> headers, String requestId, long receivedAt) {
-    response.setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8");
-    StreamSession.openAiHeaders(response, requestId, receivedAt);
-    headers.forEach(response::putHeader); // after the defaults so a fault can override e.g. remaining-requests
-    response.end(errorBody.encodePrettily());
+  private void record(HttpServerRequest request, JsonObject body, long receivedAt) {
+    synchronized (recorded) {
+      if (recorded.size() == MAX_RECORDED) {
+        recorded.removeFirst();
+      }
+      recorded.add(new RecordedRequest(request.method().name(), request.path(),
+          MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body, receivedAt));
+    }
+  }
+
+  /** The answer OpenAI would give a request it does not accept (404, 401 or 400), or null. */
+  private Fault.Status refusal(HttpServerRequest request, JsonObject body) {
+    if (request.method() != HttpMethod.POST || !CHAT_PATH.equals(request.path())) {
+      return new Fault.Status(404, Behaviour.error("Invalid URL (" + request.method().name() + " "
+          + request.path() + ")", "invalid_request_error", null, null), Map.of());
+    }
+    if (options.requireAuth() && !hasBearer(request.getHeader("authorization"))) {
+      return new Fault.Status(401, Behaviour.error("You didn't provide an API key. You need to provide your API"
+          + " key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+          "invalid_request_error", null, "invalid_api_key"), Map.of());
+    }
+    JsonObject invalid = ChatRequests.validate(body);
+    return invalid == null ? null : new Fault.Status(400, invalid, Map.of());
+  }
+
+  private static void reply(HttpServerResponse response, Fault.Status status, String requestId, long receivedAt) {
+    response.setStatusCode(status.code()).putHeader("content-type", "application/json; charset=utf-8");
+    OpenAiHeaders.put(response, requestId, receivedAt);
+    status.headers().forEach(response::putHeader); // after the defaults, so a fault can override them
+    response.end(status.body().encodePrettily());
   }
 
   private static boolean hasBearer(String authorization) {
     return authorization != null
-      && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
       && !authorization.substring(7).isBlank();
   }
 
@@ -223,10 +224,5 @@ public final class OpenAiSimulator {
     } catch (RuntimeException e) {
       return null;
     }
-  }
-
-  @Override
-  public String toString() {
-    return "OpenAiSimulator[" + (server == null ? "not started" : baseUrl()) + "]";
   }
 }

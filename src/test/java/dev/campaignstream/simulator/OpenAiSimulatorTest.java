@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 15, timeUnit = TimeUnit.SECONDS)
@@ -170,30 +171,6 @@ class OpenAiSimulatorTest {
   }
 
   @Test
-  void nonStreamRequestGetsAChatCompletionObject(VertxTestContext ctx) {
-    List<String> expected = CampaignWriter.deltas(BRAND);
-    send(chatBody(BRAND, false, false), true).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-      assertThat(r.status).isEqualTo(200);
-      assertThat(r.headers.get("content-type")).isEqualTo("application/json; charset=utf-8");
-      JsonObject json = new JsonObject(r.body);
-      assertThat(json.getString("id")).startsWith("chatcmpl-");
-      assertThat(json.getString("object")).isEqualTo("chat.completion");
-      assertThat(json.getString("model")).isEqualTo(MODEL);
-      JsonObject choice = json.getJsonArray("choices").getJsonObject(0);
-      assertThat(choice.getInteger("index")).isEqualTo(0);
-      assertThat(choice.getString("finish_reason")).isEqualTo("stop");
-      assertThat(choice.getJsonObject("message").getString("role")).isEqualTo("assistant");
-      assertThat(choice.getJsonObject("message").getString("content")).isEqualTo(CampaignWriter.write(BRAND));
-      JsonObject usage = json.getJsonObject("usage");
-      assertThat(usage.getInteger("completion_tokens")).isEqualTo(expected.size());
-      assertThat(usage.getInteger("total_tokens"))
-        .isEqualTo(usage.getInteger("prompt_tokens") + expected.size());
-      assertCounters(1, 1, 0, 0, 0);
-      ctx.completeNow();
-    })));
-  }
-
-  @Test
   void recordsEveryRequestWithHeadersAndBody(VertxTestContext ctx) {
     JsonObject body = chatBody(BRAND, true, true);
     long before = System.nanoTime();
@@ -257,8 +234,10 @@ class OpenAiSimulatorTest {
       .compose(l -> exchange(chatRequest(true), noModel).map(r3 -> List.of(l.get(0), l.get(1), r3)))
       .compose(l -> exchangeRaw(chatRequest(true), Buffer.buffer("{\"model\":")).map(r4 ->
         List.of(l.get(0), l.get(1), l.get(2), r4)))
+      .compose(l -> send(chatBody(BRAND, false, false), true).map(r5 ->
+        List.of(l.get(0), l.get(1), l.get(2), l.get(3), r5)))
       .onComplete(ctx.succeeding(l -> ctx.verify(() -> {
-        assertThat(l).extracting(r -> r.status).containsExactly(400, 400, 400, 400);
+        assertThat(l).extracting(r -> r.status).containsExactly(400, 400, 400, 400, 400);
         JsonObject e1 = new JsonObject(l.get(0).body).getJsonObject("error");
         assertThat(e1.getString("param")).isEqualTo("messages");
         assertThat(e1.getString("code")).isEqualTo("missing_required_parameter");
@@ -267,6 +246,10 @@ class OpenAiSimulatorTest {
           .isEqualTo("you must provide a model parameter");
         assertThat(new JsonObject(l.get(3).body).getJsonObject("error").getString("type"))
           .isEqualTo("invalid_request_error");
+        // The service always streams, so the simulator only streams.
+        JsonObject e5 = new JsonObject(l.get(4).body).getJsonObject("error");
+        assertThat(e5.getString("param")).isEqualTo("stream");
+        assertThat(e5.getString("type")).isEqualTo("invalid_request_error");
         assertThat(sim.startedStreams()).isZero();
         ctx.completeNow();
       })));
@@ -278,12 +261,12 @@ class OpenAiSimulatorTest {
     assertThat(demo.requireAuth()).isFalse();
     assertThat(demo.host()).isEqualTo("127.0.0.1");
     assertThat(demo.port()).isZero();
-    assertThat(demo.defaultBehaviour().firstTokenDelayMin()).isEqualTo(Duration.ofMillis(350));
-    assertThat(demo.defaultBehaviour().chunkIntervalMax()).isEqualTo(Duration.ofMillis(35));
+    assertThat(demo.defaultBehaviour().firstTokenDelay().min()).isEqualTo(Duration.ofMillis(350));
+    assertThat(demo.defaultBehaviour().chunkInterval().max()).isEqualTo(Duration.ofMillis(35));
     // Keep the demo's auth rule but not its pace, so the test stays fast.
     OpenAiSimulator.start(vertx, demo.withDefaultBehaviour(Behaviour.stream().withDeltas("ok")))
       .compose(demoSim -> exchange(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-          .setPort(demoSim.port()).setURI("/v1/chat/completions"), chatBody(BRAND, false, false))
+          .setPort(demoSim.port()).setURI("/v1/chat/completions"), chatBody(BRAND, true, false))
         .eventually(demoSim::close)
         .map(r -> {
           assertThat(demoSim.baseUrl()).isEqualTo("http://127.0.0.1:" + demoSim.port() + "/v1");
@@ -291,8 +274,7 @@ class OpenAiSimulatorTest {
         }))
       .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
         assertThat(r.status).isEqualTo(200);
-        assertThat(new JsonObject(r.body).getJsonArray("choices").getJsonObject(0)
-          .getJsonObject("message").getString("content")).isEqualTo("ok");
+        assertThat(contentOf(dataPayloads(r.body))).isEqualTo("ok");
         ctx.completeNow();
       })));
   }
@@ -342,17 +324,47 @@ class OpenAiSimulatorTest {
 
   @Test
   void statusFactoriesUseOpenAiCodes() {
-    assertThat(Behaviour.invalidApiKey().status()).isEqualTo(401);
-    assertThat(Behaviour.invalidApiKey().errorBody().getJsonObject("error").getString("code"))
+    assertThat(status(Behaviour.invalidApiKey()).code()).isEqualTo(401);
+    assertThat(status(Behaviour.invalidApiKey()).body().getJsonObject("error").getString("code"))
       .isEqualTo("invalid_api_key");
-    assertThat(Behaviour.badRequest("nope").status()).isEqualTo(400);
-    assertThat(Behaviour.badRequest("nope").errorBody().getJsonObject("error").getString("message"))
+    assertThat(status(Behaviour.badRequest("nope")).code()).isEqualTo(400);
+    assertThat(status(Behaviour.badRequest("nope")).body().getJsonObject("error").getString("message"))
       .isEqualTo("nope");
-    assertThat(Behaviour.serverError().status()).isEqualTo(500);
-    assertThat(Behaviour.unavailable().status()).isEqualTo(503);
-    assertThat(Behaviour.rateLimitedSeconds(7).errorHeaders()).isEqualTo(Map.of("retry-after", "7"));
-    assertThat(Behaviour.rateLimited(Duration.ofMillis(20)).errorHeaders())
+    assertThat(status(Behaviour.serverError()).code()).isEqualTo(500);
+    assertThat(status(Behaviour.unavailable()).code()).isEqualTo(503);
+    assertThat(status(Behaviour.rateLimitedSeconds(7)).headers()).isEqualTo(Map.of("retry-after", "7"));
+    assertThat(status(Behaviour.rateLimited(Duration.ofMillis(20))).headers())
       .containsEntry("retry-after", "1").containsEntry("retry-after-ms", "20");
+  }
+
+  @Test
+  void behavioursAreValuesThatRefuseImpossibleSettings() {
+    Behaviour base = Behaviour.stream();
+    Behaviour changed = base.withChunks(3).withDeltas("a").withLineEnding("\r").withFault(new Fault.Cut(1));
+    assertThat(base).isEqualTo(Behaviour.stream()); // the copies left it alone
+    assertThat(changed.chunks()).isEqualTo(3);
+    assertThat(changed.deltas()).containsExactly("a");
+    assertThat(changed.framing().lineEnding()).isEqualTo("\r");
+    assertThat(changed.fault()).isEqualTo(new Fault.Cut(1));
+    assertThat(base.fault()).isNull();
+    // An inner error object is sent as OpenAI's whole error body.
+    JsonObject inner = new JsonObject().put("message", "boom").put("type", "server_error");
+    assertThat(new Fault.ErrorEvent(0, inner).error()).isEqualTo(new JsonObject().put("error", inner));
+
+    assertThatThrownBy(() -> base.withDeltas(List.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> base.withChunks(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> base.withLineEnding("\n\n")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> base.withChunkInterval(Duration.ofMillis(5), Duration.ofMillis(4)))
+      .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> base.withFirstTokenDelay(Duration.ofMillis(-1)))
+      .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Behaviour.cutAfter(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Behaviour.status(200, Behaviour.error("ok?", "x", null, null), Map.of()))
+      .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static Fault.Status status(Behaviour b) {
+    return (Fault.Status) b.fault();
   }
 
   @Test
@@ -592,17 +604,16 @@ class OpenAiSimulatorTest {
   @Test
   void resetClearsQueueRequestsCountersAndDefault(VertxTestContext ctx) {
     sim.setDefaultBehaviour(Behaviour.stream().withDeltas("custom"));
-    send(chatBody(BRAND, false, false), true).onComplete(ctx.succeeding(r -> {
+    send(chatBody(BRAND, true, false), true).onComplete(ctx.succeeding(r -> {
       sim.enqueue(Behaviour.serverError());
       sim.reset();
       ctx.verify(() -> {
         assertThat(sim.requests()).isEmpty();
         assertCounters(0, 0, 0, 0, 0);
       });
-      send(chatBody(BRAND, false, false), true).onComplete(ctx.succeeding(r2 -> ctx.verify(() -> {
+      send(chatBody(BRAND, true, false), true).onComplete(ctx.succeeding(r2 -> ctx.verify(() -> {
         assertThat(r2.status).isEqualTo(200);
-        assertThat(new JsonObject(r2.body).getJsonArray("choices").getJsonObject(0).getJsonObject("message")
-          .getString("content")).isEqualTo(CampaignWriter.write(BRAND));
+        assertThat(contentOf(dataPayloads(r2.body))).isEqualTo(CampaignWriter.write(BRAND));
         assertCounters(1, 1, 0, 0, 0);
         ctx.completeNow();
       })));
