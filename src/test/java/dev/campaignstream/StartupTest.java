@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real {@link Main} in a JVM of its own, as an operator starts it: without a key it refuses
- * to start with one line saying what to do; with {@code --demo} it serves without a key.
+ * to start with one line saying what to do; with {@code --demo} it serves without a key; a wrong
+ * setting stops it with one line naming the setting.
  */
 class StartupTest {
 
@@ -109,6 +110,18 @@ class StartupTest {
     assertThat(run.process.exitValue()).isEqualTo(2);
     List<String> usage = run.stderr().lines().filter(line -> line.contains("Usage:")).toList();
     assertThat(usage).containsExactly("--conf needs a path. " + USAGE);
+  }
+
+  @Test
+  void wrongSettingsExitTwoWithOneLineNamingEach() throws Exception {
+    Run run = launch(Map.of("HTTP_PORT", "0", "STREAM_CREDIT_WINDOW", "0", "CACHE_ENABLED", "1"), "--demo");
+    assertThat(run.process.waitFor(EXIT_WITHIN_SECONDS, TimeUnit.SECONDS)).isTrue();
+    assertThat(run.process.exitValue()).as(run.stderr()).isEqualTo(2);
+    assertThat(run.stderr().lines().filter(line -> line.contains("Configuration")).toList()).as(run.stderr())
+        .containsExactly("Cannot read the configuration conf/config.yaml: "
+            + "Configuration stream.creditWindow (STREAM_CREDIT_WINDOW) must be at least 1, got 0; "
+            + "Configuration cache.enabled (CACHE_ENABLED) must be true or false, got '1'");
+    assertNoStackTrace(run.stdout() + run.stderr());
   }
 
   // ------------------------------------------------------------------ helpers
