@@ -4,7 +4,8 @@
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT_DIR="$(cd "$BENCH_DIR/.." && pwd)"
-SERVICE_JAR="$ROOT_DIR/target/campaign-stream.jar"
+# BENCH_SERVICE_JAR: another build of the service, for a before/after comparison (bench/compare.sh).
+SERVICE_JAR="${BENCH_SERVICE_JAR:-$ROOT_DIR/target/campaign-stream.jar}"
 BENCH_JAR="$BENCH_DIR/target/campaign-stream-bench.jar"
 RESULTS_DIR="$BENCH_DIR/results"
 LOG_DIR="${BENCH_LOG_DIR:-/tmp/campaign-stream-bench}"

@@ -10,7 +10,7 @@ scenario="${1:-}"
 export BENCH_SCENARIO="$scenario"
 [[ -n "$scenario" ]] || die "usage: bench/run.sh short-streams|slow-streams|slow-readers|clustered|cache"
 command -v jq >/dev/null || die "jq is needed (apt-get install jq)"
-result="$RESULTS_DIR/$scenario.json"
+result="$RESULTS_DIR/${BENCH_RESULT_NAME:-$scenario}.json"
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 git_rev=$(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
 # The command as run, with the variables that change a scenario's size.
@@ -19,7 +19,8 @@ overrides=$(env | grep -E '^(SHORT_|SLOW_|READERS|CLUSTER_|CACHE_(CALLERS|BRANDS
 write_result() { # JSON body -> result file, with the common header
   jq --argjson machine "$(machine_json)" --arg at "$started_at" --arg rev "$git_rev" \
      --arg cmd "${overrides}bench/run.sh $scenario" --arg sopts "$SERVICE_JAVA_OPTS" \
-     '{scenario: .scenario, started_at: $at, git: $rev, command: $cmd, machine: $machine,
+     --arg jar "${BENCH_SERVICE_LABEL:-$git_rev}" \
+     '{scenario: .scenario, started_at: $at, git: $rev, service: $jar, command: $cmd, machine: $machine,
        service_java_opts: $sopts} + .' >"$result"
   log "wrote ${result#"$ROOT_DIR"/}"   # relative: the run logs are kept with the results
 }
