@@ -12,6 +12,7 @@ LOG_DIR="${BENCH_LOG_DIR:-/tmp/campaign-stream-bench}"
 SERVICE_PORT="${BENCH_SERVICE_PORT:-18480}"
 UPSTREAM_PORT="${BENCH_UPSTREAM_PORT:-18481}"
 PROXY_PORT="${BENCH_PROXY_PORT:-18482}"
+NGINX_PORT="${BENCH_NGINX_PORT:-18483}"
 # The service's JVM runs as the Dockerfile runs it (its JAVA_OPTS, read from there) in a container
 # limited to 1 GiB, which -XX:MaxRAM stands in for: the heap is sized from it, not from this machine.
 DOCKERFILE_JAVA_OPTS="$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' "$ROOT_DIR/Dockerfile")"
@@ -116,6 +117,67 @@ start_proxy() {
   PROXY_PID=$!
   BENCH_PIDS+=("$PROXY_PID")
   wait_ready "$out" "$PROXY_PID" proxy
+}
+
+# ensure_nginx: sets NGINX_BIN, installing Debian's nginx-light when it is missing (as root).
+ensure_nginx() {
+  NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
+  [[ -x "$NGINX_BIN" ]] && return
+  [[ $(id -u) == 0 ]] || die "nginx is needed as the reference relay: apt-get install nginx-light"
+  log "installing nginx-light (the reference relay)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light >/dev/null; } \
+    || die "could not install nginx-light"
+  NGINX_BIN=/usr/sbin/nginx
+}
+
+# start_nginx: nginx as the C reference relay of scenario 1, in front of the upstream: one process
+# that is its only worker (so that its CPU is the relay's), proxy_buffering off so each chunk is
+# passed on as it comes, keep-alive connections to the upstream. Sets NGINX_PID.
+start_nginx() {
+  ensure_nginx
+  port_free "$NGINX_PORT" || die "port $NGINX_PORT is in use (set BENCH_NGINX_PORT)"
+  local dir="$LOG_DIR/nginx" i
+  mkdir -p "$dir/tmp"
+  cat >"$dir/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+worker_rlimit_nofile 20000;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+  upstream bench_upstream { server 127.0.0.1:$UPSTREAM_PORT; keepalive 1024; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    location / {
+      proxy_pass http://bench_upstream;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+CONF
+  "$NGINX_BIN" -p "$dir" -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
+  NGINX_PID=$!
+  BENCH_PIDS+=("$NGINX_PID")
+  for i in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT") 2>/dev/null; then
+      log "nginx ready (pid $NGINX_PID, $("$NGINX_BIN" -v 2>&1 | sed 's/.*: //'))"
+      return
+    fi
+    kill -0 "$NGINX_PID" 2>/dev/null || { cat "$dir/stdout.log" "$dir/error.log" >&2; die "nginx exited"; }
+    sleep 0.1
+  done
+  die "nginx not listening after 10 s"
 }
 
 # start_upstream CHUNKS INTERVAL_MS FIRST_TOKEN_MS [more upstream options]: sets UPSTREAM_PID.
@@ -265,8 +327,10 @@ thread_cpu_json() {
 # enriched with the CPU seconds of the service, the upstream and everything else on the machine.
 run_load() {
   local label="$1"; shift
-  local svc0=0 up0=0 busy0 svc1=0 up1=0 busy1 line status=0
+  local svc0=0 up0=0 busy0 svc1=0 up1=0 busy1 line status=0 px0=0 px1=0 ng0=0 ng1=0
   [[ -n "${SERVICE_PID:-}" ]] && svc0=$(cpu_ticks "$SERVICE_PID")
+  [[ -n "${PROXY_PID:-}" ]] && px0=$(cpu_ticks "$PROXY_PID")
+  [[ -n "${NGINX_PID:-}" ]] && ng0=$(cpu_ticks "$NGINX_PID")
   [[ -n "${UPSTREAM_PID:-}" ]] && up0=$(cpu_ticks "$UPSTREAM_PID")
   busy0=$(machine_busy_ticks)
   # shellcheck disable=SC2086
@@ -274,15 +338,18 @@ run_load() {
   busy1=$(machine_busy_ticks)
   [[ -n "${SERVICE_PID:-}" ]] && svc1=$(cpu_ticks "$SERVICE_PID")
   [[ -n "${UPSTREAM_PID:-}" ]] && up1=$(cpu_ticks "$UPSTREAM_PID")
+  [[ -n "${PROXY_PID:-}" ]] && px1=$(cpu_ticks "$PROXY_PID")
+  [[ -n "${NGINX_PID:-}" ]] && ng1=$(cpu_ticks "$NGINX_PID")
   cat "$LOG_DIR/load-$label.err" >&2
   [[ -n "$line" ]] || die "load generator printed no result (exit $status)"
-  local svc_s up_s busy_s
+  local svc_s up_s busy_s px_s ng_s
   svc_s=$(ticks_to_s $((svc1 - svc0))); up_s=$(ticks_to_s $((up1 - up0))); busy_s=$(ticks_to_s $((busy1 - busy0)))
+  px_s=$(ticks_to_s $((px1 - px0))); ng_s=$(ticks_to_s $((ng1 - ng0)))
   # Other = machine busy time not spent by the service, the upstream or the load generator.
   local client_s other_s
   client_s=$(printf '%s' "$line" | sed -n 's/.*"client_cpu_s":\([0-9.]*\).*/\1/p')
-  other_s=$(awk -v b="$busy_s" -v a="$svc_s" -v u="$up_s" -v c="${client_s:-0}" 'BEGIN { o = b - a - u - c; printf "%.2f", (o < 0 ? 0 : o) }')
-  printf '%s\n' "$line" | sed -e "s/}\$/,\"service_cpu_s\":$svc_s,\"upstream_cpu_s\":$up_s,\"machine_busy_cpu_s\":$busy_s,\"other_processes_cpu_s\":$other_s,\"load_exit\":$status}/"
+  other_s=$(awk -v b="$busy_s" -v a="$svc_s" -v u="$up_s" -v c="${client_s:-0}" -v p="$px_s" -v n="$ng_s" 'BEGIN { o = b - a - u - c - p - n; printf "%.2f", (o < 0 ? 0 : o) }')
+  printf '%s\n' "$line" | sed -e "s/}\$/,\"service_cpu_s\":$svc_s,\"upstream_cpu_s\":$up_s,\"proxy_cpu_s\":$px_s,\"nginx_cpu_s\":$ng_s,\"machine_busy_cpu_s\":$busy_s,\"other_processes_cpu_s\":$other_s,\"load_exit\":$status}/"
 }
 
 # Waits (up to MAX seconds, default 90) until the machine is quiet: less than a fifth of a core busy

@@ -33,6 +33,7 @@ short_streams() {
   start_upstream "$chunks" "$interval" "$first"
   start_service
   start_proxy
+  start_nginx
   # The JIT compiler of a fresh service JVM is busy for about 20 s of load at 1,000 callers (C2
   # takes a core's worth of CPU meanwhile): warm both paths at that load first, not measured.
   log "warming up both (not measured)"
@@ -42,6 +43,8 @@ short_streams() {
     --concurrency 1000 --duration "${SHORT_WARM_SERVICE_S:-30}" --quiet >/dev/null
   run_load warm-proxy --mode direct --url "http://127.0.0.1:$PROXY_PORT/v1/chat/completions" \
     --concurrency 1000 --duration "${SHORT_WARM_PROXY_S:-20}" --quiet >/dev/null
+  run_load warm-nginx --mode direct --url "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" \
+    --concurrency 1000 --duration "${SHORT_WARM_NGINX_S:-5}" --quiet >/dev/null
   # Then at the first measured load, which recompiles what the branch profiles of 1,000 callers
   # shaped differently: 4 s of C2 time inside the 100-caller run without it, 1 to 2 s after 15 s of
   # it, 0.2 s after 40 s.
@@ -56,12 +59,12 @@ short_streams() {
   done
   # Direct and through the service in alternation, SHORT_PAIRS times at each load: the ratio of one
   # pair varies by up to 15 % (mostly the direct runs), so the figures are the medians of the pairs.
-  # The pass-through reference runs once per load, in the first pair.
+  # The references (the pass-through Vert.x proxy and nginx) run once per load, in the first pair.
   local runs=() c i mode modes label line port pairs="${SHORT_PAIRS:-3}"
   for c in 100 1000; do
     for i in $(seq 1 "$pairs"); do
       modes="direct service"
-      (( i == 1 )) && modes="direct proxy service"
+      (( i == 1 )) && modes="direct proxy nginx service"
       for mode in $modes; do
         label="$mode-c$c-$i"
         service_alive
@@ -70,6 +73,7 @@ short_streams() {
         if [[ $mode != service ]]; then
           port="$UPSTREAM_PORT"
           [[ $mode == proxy ]] && port="$PROXY_PORT"
+          [[ $mode == nginx ]] && port="$NGINX_PORT"
           line=$(run_load "$label" --mode direct --url "http://127.0.0.1:$port/v1/chat/completions" \
             --concurrency "$c" --duration "$duration" --warmup "$warmup")
         else
@@ -103,6 +107,9 @@ short_streams() {
     # per pair i at load c: the service (or the proxy) against the direct run of the same pair
     | def ratio($m; $c; $i): $r["\($m)-c\($c)-\($i)"].streams_per_s / $r["direct-c\($c)-\($i)"].streams_per_s;
       def added($m; $c; $i; $p): $r["\($m)-c\($c)-\($i)"].ttfb_ms[$p] - $r["direct-c\($c)-\($i)"].ttfb_ms[$p];
+      # CPU of the relaying process over the whole run, per chunk it passed on to a caller
+      def per_chunk($m; $c; $i): $r["\($m)-c\($c)-\($i)"] as $x
+        | ($x[{service: "service_cpu_s", proxy: "proxy_cpu_s", nginx: "nginx_cpu_s"}[$m]] * 1e6 / ($x.completed * $ch));
       [range(1; $n + 1)] as $pairs
     | {scenario: "short-streams",
        upstream: {chunks: $ch, chunk_interval_ms: $iv, first_token_delay_ms: $ft},
@@ -125,6 +132,10 @@ short_streams() {
          ttfb_p99_added_ms_c1000: ($pairs | map(added("service"; 1000; .; "p99")) | median | r2),
          reference_proxy_throughput_ratio_c1000: (ratio("proxy"; 1000; 1) | r3),
          reference_proxy_ttfb_p99_added_ms_c100: (added("proxy"; 100; 1; "p99") | r2),
+         reference_nginx_throughput_ratio_c1000: (ratio("nginx"; 1000; 1) | r3),
+         reference_nginx_ttfb_p99_added_ms_c100: (added("nginx"; 100; 1; "p99") | r2),
+         cpu_us_per_chunk_c1000: {service: ($pairs | map(per_chunk("service"; 1000; .)) | median | r2),
+           proxy: (per_chunk("proxy"; 1000; 1) | r2), nginx: (per_chunk("nginx"; 1000; 1) | r2)},
          errors_total: (map(.errors_total) | add)},
        targets: {
          throughput_ratio_c1000_min: 0.9,

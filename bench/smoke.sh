@@ -10,6 +10,7 @@ build_all
 start_upstream 20 5 2
 start_service
 start_proxy
+start_nginx
 status=0
 run_load smoke-service --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
   --accept text/event-stream --concurrency 20 --duration 3 --drain 10 --request-timeout-ms 10000 \
@@ -31,6 +32,9 @@ run_load smoke-direct --mode direct --url "http://127.0.0.1:$UPSTREAM_PORT/v1/ch
   --concurrency 5 --duration 1 --drain 10 --request-timeout-ms 10000 \
   --fail-on-error --min-completed 1 >>"$LOG_DIR/smoke.json" || status=$?
 run_load smoke-proxy --mode direct --url "http://127.0.0.1:$PROXY_PORT/v1/chat/completions" \
+  --concurrency 5 --duration 1 --drain 10 --request-timeout-ms 10000 \
+  --fail-on-error --min-completed 1 >>"$LOG_DIR/smoke.json" || status=$?
+run_load smoke-nginx --mode direct --url "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" \
   --concurrency 5 --duration 1 --drain 10 --request-timeout-ms 10000 \
   --fail-on-error --min-completed 1 >>"$LOG_DIR/smoke.json" || status=$?
 if grep -q '"load_exit":[1-9]' "$LOG_DIR/smoke.json"; then
