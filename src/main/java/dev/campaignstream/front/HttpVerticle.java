@@ -137,7 +137,7 @@ public final class HttpVerticle extends VerticleBase {
     Representation representation = Representation.negotiate(rc.parsedHeaders().accept());
     if (representation == null) {
       Problem.of(406, "Cannot produce " + rc.request().getHeader(HttpHeaders.ACCEPT)
-          + "; acceptable: text/plain, text/event-stream, application/json").send(rc.response());
+          + "; acceptable: " + Representation.acceptable()).send(rc.response());
       return;
     }
     String prompt = query(rc, "prompt");

@@ -21,7 +21,7 @@ public record CampaignRequest(String prompt, String requestId, boolean refresh, 
     // Every browser EventSource sends Cache-Control: no-cache (the Fetch standard's "no-store"
     // cache mode adds it), reconnections included: honoured there, it would turn off the cache,
     // the sharing and resuming for exactly the callers resuming is for. So it counts only for
-    // the plain-text and JSON representations; their refresh serves event streams too.
+    // the other representations (plain text, JSON, NDJSON); their refresh serves event streams too.
     boolean refresh = !events && hasNoCache(cacheControl);
     // Only event streams have ids to resume after.
     long resumeAfter = events ? eventId(lastEventId) : 0;

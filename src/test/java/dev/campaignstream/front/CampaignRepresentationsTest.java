@@ -90,7 +90,7 @@ class CampaignRepresentationsTest {
   }
 
   @Test
-  void jsonWaitsForTheWholeCampaign(VertxTestContext testContext) {
+  void jsonIsOneDocumentWithTheWholeCampaign(VertxTestContext testContext) {
     app.caller.get("/campaign?prompt=Acme%20Caf%C3%A9", "application/json")
         .onComplete(testContext.succeeding(seen -> testContext.verify(() -> {
           assertThat(seen.status).isEqualTo(200);
@@ -115,12 +115,27 @@ class CampaignRepresentationsTest {
   }
 
   @Test
+  void ndjsonIsChosenByNameAndApplicationStarMeansJson(VertxTestContext testContext) {
+    app.caller.get("/campaign?prompt=Acme", "application/x-ndjson;q=0.9, application/json;q=0.1")
+        .compose(named -> app.caller.get("/campaign?prompt=Acme", "application/*").map(any -> List.of(named, any)))
+        .onComplete(testContext.succeeding(both -> testContext.verify(() -> {
+          assertThat(both.get(0).header("Content-Type")).isEqualTo("application/x-ndjson");
+          assertThat(both.get(0).body().lines().findFirst().map(JsonObject::new).orElseThrow())
+              .isEqualTo(new JsonObject().put("text", DELTAS.get(0)));
+          assertThat(both.get(1).header("Content-Type")).isEqualTo("application/json");
+          assertThat(both.get(1).json().getString("campaign")).isEqualTo(TEXT);
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
   void unsupportedAcceptIs406WithoutCallingOpenAi(VertxTestContext testContext) {
     app.caller.get("/campaign?prompt=Acme", "image/png")
         .onComplete(testContext.succeeding(seen -> testContext.verify(() -> {
           assertThat(seen.status).isEqualTo(406);
           assertThat(seen.header("Content-Type")).isEqualTo("application/problem+json");
-          assertThat(seen.json().getString("detail")).contains("image/png").contains("text/event-stream");
+          assertThat(seen.json().getString("detail")).isEqualTo("Cannot produce image/png; acceptable: "
+              + "text/plain, text/event-stream, application/json, application/x-ndjson");
           assertThat(app.upstream.requests()).isEmpty();
           testContext.completeNow();
         })));

@@ -85,7 +85,7 @@ class ContractServedTest {
       JsonObject campaign200 = served.getJsonObject("paths").getJsonObject("/campaign").getJsonObject("get")
           .getJsonObject("responses").getJsonObject("200");
       assertThat(campaign200.getJsonObject("content").fieldNames())
-          .containsExactly("text/plain", "text/event-stream", "application/json");
+          .containsExactly("text/plain", "text/event-stream", "application/json", "application/x-ndjson");
       assertThat(campaign200.getJsonObject("content").getJsonObject("text/event-stream").getJsonObject("schema")
           .getString("type")).isEqualTo("string");
       assertThat(served.getJsonObject("components").getJsonObject("responses").getJsonObject("BadRequest")

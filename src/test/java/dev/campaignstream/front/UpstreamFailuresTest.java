@@ -190,10 +190,11 @@ class UpstreamFailuresTest {
         })));
   }
 
+  /** Cut after text, the JSON document is left unterminated instead (see StreamedJsonTest). */
   @Test
-  void jsonCutMidStreamIsA502Problem(VertxTestContext testContext) {
-    expectProblem(testContext, Behaviour.cutAfter(2).withDeltas(DELTAS), "application/json", 502,
-        "OpenAI's stream broke off before the campaign was finished, try again", null);
+  void jsonCutBeforeAnyTextIsAProblem(VertxTestContext testContext) {
+    expectProblem(testContext, Behaviour.cutAfter(0).withDeltas(DELTAS), "application/json", 503,
+        "OpenAI server is busy, try again later", null);
   }
 
   @Test

@@ -21,6 +21,9 @@ class FlowControlTest {
 
   // Enough bytes (about 14 MB of events) that the kernel's socket buffers cannot hide them all.
   private static final int CHUNKS = 400_000;
+  // The same for a JSON document, whose pieces carry no framing: long pieces, fewer of them.
+  private static final String LONG_PIECE = "x".repeat(100);
+  private static final int LONG_PIECES = 150_000;
   private static final int WINDOW = 32;
   /**
    * Paused, the upstream response delivers nothing more, but the rest of the read already taken
@@ -44,7 +47,6 @@ class FlowControlTest {
   void aReaderThatStopsPausesTheUpstreamAndBuffersAtMostAWindow(Vertx vertx, VertxTestContext testContext) {
     app.upstream.enqueue(Behaviour.stream().withChunks(CHUNKS).withChunkInterval(Duration.ZERO));
     HttpClientResponse[] live = new HttpClientResponse[1];
-    long[] buffered = new long[2];
     Caller slowReader = Caller.slowReader(vertx, app.caller.port());
     slowReader.get("/campaign?prompt=Acme", "text/event-stream", response -> {
           live[0] = response;
@@ -63,6 +65,31 @@ class FlowControlTest {
           assertThat(app.upstream.completedStreams()).isEqualTo(1);
           testContext.completeNow();
         })));
+    holdsAtMostAWindowWhilePaused(vertx, testContext, live);
+  }
+
+  /** The streamed JSON document honours the caller's connection as the event stream does. */
+  @Test
+  void aJsonReaderThatStopsPausesTheUpstreamToo(Vertx vertx, VertxTestContext testContext) {
+    app.upstream.enqueue(Behaviour.stream().withDeltas(LONG_PIECE).withChunks(LONG_PIECES)
+        .withChunkInterval(Duration.ZERO));
+    HttpClientResponse[] live = new HttpClientResponse[1];
+    Caller.slowReader(vertx, app.caller.port()).get("/campaign?prompt=Acme", "application/json", response -> {
+          live[0] = response;
+          response.pause();
+        })
+        .onComplete(testContext.succeeding(seen -> testContext.verify(() -> {
+          assertThat(seen.endedCleanly).isTrue();
+          assertThat(seen.json().getString("campaign")).isEqualTo(LONG_PIECE.repeat(LONG_PIECES));
+          assertThat(app.upstream.completedStreams()).isEqualTo(1);
+          testContext.completeNow();
+        })));
+    holdsAtMostAWindowWhilePaused(vertx, testContext, live);
+  }
+
+  /** Once the upstream is paused, what the service holds stays small for a second; then the reader resumes. */
+  private void holdsAtMostAWindowWhilePaused(Vertx vertx, VertxTestContext testContext, HttpClientResponse[] live) {
+    long[] buffered = new long[2];
     Eventually.await(vertx, "the upstream was paused", 10_000, () -> app.upstream.pausedCount() > 0)
         .compose(ms -> Eventually.sleep(vertx, 300))
         .map(v -> buffered[0] = app.service.workerLoad().bufferedChunks())
@@ -70,6 +97,7 @@ class FlowControlTest {
         .onComplete(testContext.succeeding(v -> testContext.verify(() -> {
           buffered[1] = app.service.workerLoad().bufferedChunks();
           boolean finishedWhilePaused = app.upstream.completedStreams() > 0;
+          assertThat(live[0]).as("the response began before the end of the campaign").isNotNull();
           live[0].resume();
           // Parsed but not yet sent: at most one network read's worth of events, however long the wait.
           assertThat(buffered[0]).isBetween(0L, (long) EVENTS_PER_READ);

@@ -74,13 +74,16 @@ public final class Caller {
       CallerResponse seen = new CallerResponse(response.statusCode(), response.headers());
       response.handler(read -> {
         seen.reads.add(read);
+        seen.readNanos.add(System.nanoTime());
         onRead.accept(read);
       });
       response.endHandler(v -> {
+        seen.endedNanos = System.nanoTime();
         seen.endedCleanly = true;
         done.tryComplete(seen);
       });
       response.exceptionHandler(failure -> {
+        seen.endedNanos = System.nanoTime();
         seen.failure = failure;
         done.tryComplete(seen);
       });

@@ -8,14 +8,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a caller saw of one response: status, headers, every network read in order, and how
- * the response ended (cleanly, or with a broken connection).
+ * What a caller saw of one response: status, headers, every network read in order and when it
+ * arrived, and how and when the response ended (cleanly, or with a broken connection).
  */
 public final class CallerResponse {
 
   public final int status;
   public final MultiMap headers;
   public final List<Buffer> reads = new ArrayList<>();
+  /** When each of {@link #reads} arrived ({@link System#nanoTime()}). */
+  public final List<Long> readNanos = new ArrayList<>();
+  /** When the response ended, whichever way. */
+  public long endedNanos;
   public boolean endedCleanly;
   public Throwable failure;
 
@@ -32,6 +36,11 @@ public final class CallerResponse {
 
   public JsonObject json() {
     return new JsonObject(body());
+  }
+
+  /** Milliseconds from the first read to the end: how long the caller had text before it had all of it. */
+  public long msFromFirstReadToEnd() {
+    return (endedNanos - readNanos.get(0)) / 1_000_000;
   }
 
   public String header(String name) {

@@ -36,6 +36,7 @@ public abstract class CampaignSink {
       case PLAIN -> new PlainTextSink(response, prompt);
       case EVENT_STREAM -> new EventStreamSink(response, prompt);
       case JSON -> new JsonSink(response, prompt);
+      case NDJSON -> new NdjsonSink(response, prompt);
     };
   }
 

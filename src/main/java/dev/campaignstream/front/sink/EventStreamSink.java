@@ -1,10 +1,7 @@
 package dev.campaignstream.front.sink;
 
-import dev.campaignstream.protocol.StreamError;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 
 /**
  * Server-sent events: {@code id: n} and {@code data: {"text": ...}} per piece of text, then
@@ -12,35 +9,26 @@ import java.util.List;
  * {@code event: error}. What a browser's {@code EventSource} consumes; one that reconnects with
  * {@code Last-Event-ID} gets the events after that id.
  */
-final class EventStreamSink extends CampaignSink {
+final class EventStreamSink extends MessageStreamSink {
 
   static final String MEDIA_TYPE = "text/event-stream; charset=utf-8";
 
   EventStreamSink(HttpServerResponse response, String prompt) {
-    super(response, prompt);
+    super(response, prompt, MEDIA_TYPE);
   }
 
   @Override
-  public void chunks(long firstSeq, List<String> texts) {
-    head(MEDIA_TYPE, true);
-    StringBuilder events = new StringBuilder();
-    long seq = firstSeq;
-    for (String text : texts) {
-      events.append("id: ").append(seq++).append("\ndata: {\"text\":").append(Json.encode(text)).append("}\n\n");
-    }
-    response.write(events.toString());
+  protected void piece(StringBuilder out, long seq, String json) {
+    out.append("id: ").append(seq).append("\ndata: ").append(json).append("\n\n");
   }
 
   @Override
-  public void end(String finishReason, JsonObject usage) {
-    head(MEDIA_TYPE, true);
-    JsonObject done = new JsonObject().put("finish_reason", finishReason).put("usage", usage).put("cached", cached);
-    response.end("event: done\ndata: " + done.encode() + "\n\n");
+  protected String done(JsonObject end) {
+    return "event: done\ndata: " + end.encode() + "\n\n";
   }
 
   @Override
-  protected void failStarted(StreamError error) {
-    JsonObject data = new JsonObject().put("status", error.status()).put("detail", error.detail());
-    response.end("event: error\ndata: " + data.encode() + "\n\n");
+  protected String error(JsonObject error) {
+    return "event: error\ndata: " + error.encode() + "\n\n";
   }
 }

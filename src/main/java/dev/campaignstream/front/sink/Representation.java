@@ -1,13 +1,19 @@
 package dev.campaignstream.front.sink;
 
 import io.vertx.ext.web.MIMEHeader;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
-/** The three ways {@code GET /campaign} can answer, chosen from the caller's {@code Accept}. */
+/**
+ * The ways {@code GET /campaign} can answer, chosen from the caller's {@code Accept}; the order is
+ * that of preference when a range ({@code *}{@code /*}, {@code application/*}) matches several.
+ */
 public enum Representation {
   PLAIN("text", "plain"),
   EVENT_STREAM("text", "event-stream"),
-  JSON("application", "json");
+  JSON("application", "json"),
+  NDJSON("application", "x-ndjson");
 
   private final String type;
   private final String subtype;
@@ -19,6 +25,11 @@ public enum Representation {
 
   public String mediaType() {
     return type + "/" + subtype;
+  }
+
+  /** Every media type there is, for a 406 to list. */
+  public static String acceptable() {
+    return Arrays.stream(values()).map(Representation::mediaType).collect(Collectors.joining(", "));
   }
 
   /**
