@@ -1,6 +1,7 @@
 package dev.campaignstream.front;
 
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ final class AccessRecord {
 
   private static final Logger ACCESS = LoggerFactory.getLogger("access");
   static final String KEY = "access";
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   final long startedNanos = System.nanoTime();
   String representation = "-";
@@ -46,11 +48,12 @@ final class AccessRecord {
   private void log(RoutingContext rc, String requestId, boolean responseEnded) {
     long now = System.nanoTime();
     int status = rc.response().getStatusCode();
+    String path = asSent(rc.request().path());
     String result = outcome != null ? outcome : responseEnded ? (status < 400 ? "completed" : "rejected") : "cancelled";
     ACCESS.atInfo()
         .addKeyValue("request_id", requestId)
         .addKeyValue("method", rc.request().method().name())
-        .addKeyValue("path", rc.request().path())
+        .addKeyValue("path", path)
         .addKeyValue("status", status)
         .addKeyValue("representation", representation)
         .addKeyValue("duration_ms", millis(now - startedNanos))
@@ -60,7 +63,35 @@ final class AccessRecord {
         .addKeyValue("error", error)
         .addKeyValue("worker", worker)
         .addKeyValue("cache", cache)
-        .log("{} {} {}", rc.request().method().name(), rc.request().path(), status);
+        .log("{} {} {}", rc.request().method().name(), path, status);
+  }
+
+  /**
+   * The path as the bytes it came in: a raw byte outside printable ASCII (a control character,
+   * ESC, or one byte of an unencoded UTF-8 sequence, which the request line carries one char per
+   * byte) is written as its {@code %XX}, so that a line shows what was sent, not what a terminal
+   * makes of it.
+   */
+  static String asSent(String path) {
+    StringBuilder out = null;
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      boolean printable = c > 0x20 && c < 0x7F;
+      if (!printable && out == null) {
+        out = new StringBuilder(path.length() + 16).append(path, 0, i);
+      }
+      if (out == null) {
+        continue;
+      }
+      if (printable) {
+        out.append(c);
+      } else {
+        for (byte b : (c <= 0xFF ? new byte[] {(byte) c} : String.valueOf(c).getBytes(StandardCharsets.UTF_8))) {
+          out.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
+        }
+      }
+    }
+    return out == null ? path : out.toString();
   }
 
   private static long millis(long nanos) {

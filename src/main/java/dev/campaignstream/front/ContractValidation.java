@@ -117,12 +117,20 @@ final class ContractValidation implements InputTrustHandler {
     Map<String, RequestParameter> query = new HashMap<>();
     Map<String, RequestParameter> headers = new HashMap<>();
     try {
+      QueryString sent = QueryString.parse(rc.request().query());
       for (Parameter parameter : operation.getParameters()) {
-        RequestParameter valid = validator.validateParameter(parameter, ParameterExtractor.valueOf(rc, parameter));
+        RequestParameter valid = validator.validateParameter(parameter, ParameterExtractor.valueOf(rc, sent, parameter));
         (parameter.getIn() == Location.QUERY ? query : headers).put(parameter.getName(), valid);
       }
     } catch (ValidatorException e) {
       rc.fail(new HttpException(400, e.getMessage(), e));
+      return;
+    } catch (QueryString.MalformedQueryException e) {
+      // Answered here, not through the router's 400 handler: that one knows only the validator's failures.
+      e.problem().send(rc.response());
+      return;
+    } catch (ParameterExtractor.RepeatedParameterException e) {
+      e.problem().send(rc.response());
       return;
     }
     rc.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, new ValidatedRequestImpl(Map.of(), headers, Map.of(), query));

@@ -59,7 +59,8 @@ final class ValidationProblems {
       case "minLength" -> counted
           ? "is too short: at least " + numbers.group(2) + " character(s), got " + numbers.group(1)
           : "is too short";
-      case "pattern" -> "must not contain control characters";
+      case "pattern" -> "must have a character other than white space, and no control, line-separator or bidi-control"
+          + " characters";
       case "type" -> "has the wrong type: " + error;
       default -> "breaks the rule '" + keyword + "': " + error;
     };

@@ -180,6 +180,16 @@ public record Behaviour(List<String> deltas, int chunks, Delay firstTokenDelay, 
     return stream().withFault(new Fault.Stall(n));
   }
 
+  /** Send {@code n} content chunks, then only keep-alive comments, one every {@code every}, never ending. */
+  public static Behaviour keepAliveOnlyAfter(int n, Duration every) {
+    return stream().withFault(new Fault.KeepAliveOnly(n, every));
+  }
+
+  /** Answer 200 with a body that is not an event stream (HTML, JSON, or empty). */
+  public static Behaviour notEventStream(String contentType, String body) {
+    return stream().withFault(new Fault.NotEventStream(contentType, body));
+  }
+
   /** A complete stream whose first byte (headers included) is delayed. */
   public static Behaviour slowFirstByte(Duration delay) {
     return stream().withFirstTokenDelay(delay);

@@ -1,6 +1,7 @@
 package dev.campaignstream.simulator;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,6 +19,17 @@ public sealed interface Fault {
       }
       body = Objects.requireNonNull(body, "body").copy();
       headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+  }
+
+  /**
+   * A 200 whose body is not an event stream: an HTML error page from a proxy, a JSON document, or
+   * nothing, as a wrong base URL gives.
+   */
+  record NotEventStream(String contentType, String body) implements Fault {
+    public NotEventStream {
+      Objects.requireNonNull(contentType, "contentType");
+      Objects.requireNonNull(body, "body");
     }
   }
 
@@ -62,6 +74,19 @@ public sealed interface Fault {
   record Stall(int after) implements MidStream {
     public Stall {
       checkAfter(after);
+    }
+  }
+
+  /**
+   * Only {@code : keep-alive} comments, one every {@code every}, with the connection left open:
+   * a stream that looks alive to whoever counts bytes, and says nothing.
+   */
+  record KeepAliveOnly(int after, Duration every) implements MidStream {
+    public KeepAliveOnly {
+      checkAfter(after);
+      if (every.isNegative() || every.isZero()) {
+        throw new IllegalArgumentException("every must be positive, got " + every);
+      }
     }
   }
 

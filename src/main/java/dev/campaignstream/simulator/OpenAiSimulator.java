@@ -171,6 +171,10 @@ public final class OpenAiSimulator {
       LOG.debug("{}: {} model={}", requestId, behaviour, body.getValue("model"));
       if (behaviour.fault() instanceof Fault.Status status) {
         reply(request.response(), status, requestId, receivedAt);
+      } else if (behaviour.fault() instanceof Fault.NotEventStream page) {
+        HttpServerResponse response = request.response().putHeader("content-type", page.contentType());
+        OpenAiHeaders.put(response, requestId, receivedAt);
+        response.end(page.body());
       } else {
         new StreamSession(vertx, request, behaviour, body, counters, requestId, receivedAt).start();
       }

@@ -195,6 +195,10 @@ final class StreamSession {
       LOG.debug("{}: stalling after {} chunks", requestId, sent); // active until the client leaves
       return;
     }
+    if (fault instanceof Fault.KeepAliveOnly keepAlive) {
+      keepAliveUntilTheClientLeaves(keepAlive.every().toMillis());
+      return;
+    }
     if (!settle(false)) {
       return;
     }
@@ -210,6 +214,15 @@ final class StreamSession {
     } else {
       throw new IllegalStateException("a new kind of mid-stream fault: " + fault);
     }
+  }
+
+  private void keepAliveUntilTheClientLeaves(long everyMs) {
+    later(everyMs, () -> {
+      if (!finished) {
+        out.write(format.keepAlive());
+        keepAliveUntilTheClientLeaves(everyMs);
+      }
+    });
   }
 
   /** Content of chunk i; past the source's end the source repeats (generated text after a paragraph break). */

@@ -79,6 +79,15 @@ final class UpstreamErrors {
     return new StreamError(502, "malformed", "OpenAI sent a stream this service cannot read, try again", null);
   }
 
+  /**
+   * OpenAI answered 200 with something that is not an event stream (an HTML page, a JSON
+   * document, nothing): most likely OPENAI_BASE_URL points at something else, which no retry mends.
+   */
+  static StreamError notEventStream() {
+    return new StreamError(502, "not_event_stream",
+        "OpenAI answered without an event stream; the operator must check OPENAI_BASE_URL", null);
+  }
+
   static StreamError firstTokenTimeout(long ms) {
     return new StreamError(504, "first_token_timeout",
         "OpenAI did not send a first token within " + ms + " ms, try again later", null);
@@ -102,23 +111,29 @@ final class UpstreamErrors {
     };
   }
 
-  /** {@code retry-after-ms} first (it is more precise), then {@code retry-after} in seconds; rounded up. */
+  /**
+   * The longest wait OpenAI's {@code retry-after-ms} or {@code retry-after} is taken at, here and
+   * in what the caller is told. Its rate limits are per minute, and its SDKs honour waits of about
+   * a minute and give up beyond: a longer figure is a broken or hostile header (one of
+   * {@code 99999999999999999999} once reached callers as {@code 9223372036854775807} seconds), and
+   * a caller told to wait a minute can ask again then.
+   */
+  static final long MAX_RETRY_AFTER_MS = 60_000;
+
+  /** {@code retry-after-ms} first (it is more precise), then {@code retry-after} in seconds; rounded up, clamped. */
   static Long retryAfterSeconds(MultiMap headers) {
-    Double ms = parse(headers.get("retry-after-ms"));
-    if (ms != null) {
-      return (long) Math.ceil(ms / 1000.0);
-    }
-    Double seconds = parse(headers.get("retry-after"));
-    return seconds == null ? null : (long) Math.ceil(seconds);
+    Long ms = retryAfterMillis(headers);
+    return ms == null ? null : (ms + 999) / 1000;
   }
 
+  /** Like {@link #retryAfterSeconds}, in milliseconds; at most {@link #MAX_RETRY_AFTER_MS}. */
   static Long retryAfterMillis(MultiMap headers) {
     Double ms = parse(headers.get("retry-after-ms"));
-    if (ms != null) {
-      return (long) Math.ceil(ms);
+    if (ms == null) {
+      Double seconds = parse(headers.get("retry-after"));
+      ms = seconds == null ? null : seconds * 1000;
     }
-    Double seconds = parse(headers.get("retry-after"));
-    return seconds == null ? null : (long) Math.ceil(seconds * 1000);
+    return ms == null ? null : (long) Math.ceil(Math.min(ms, MAX_RETRY_AFTER_MS));
   }
 
   private static Double parse(String value) {

@@ -10,7 +10,9 @@ import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +77,8 @@ final class WorkerStream {
   private HttpClientResponse response;
   private boolean paused;
   private boolean doneSeen;
+  /** Whether this attempt's answer held any event at all: a 200 that ends without one is no stream. */
+  private boolean eventSeen;
   private String finishReason;
   private JsonObject usage;
   private long lastUpstreamNanos = startedNanos;
@@ -187,11 +191,17 @@ final class WorkerStream {
       refused(answer);
       return;
     }
+    if (!isEventStream(answer.stream().getHeader(HttpHeaders.CONTENT_TYPE))) {
+      fail(UpstreamErrors.notEventStream());
+      return;
+    }
     to(State.STREAMING);
+    eventSeen = false;
     response = answer.stream();
     SseParser parser = new SseParser(MAX_EVENT_BYTES, event -> onData(event.data()));
+    // Reads are not progress: only events that say something are (see onData), so that comments
+    // or empty events cannot hold a caller past the idle timeout.
     response.handler(buffer -> {
-      lastUpstreamNanos = System.nanoTime();
       try {
         parser.handle(buffer);
       } catch (SseFormatException e) {
@@ -224,12 +234,22 @@ final class WorkerStream {
     }
   }
 
+  /** A missing type is left to the parser to judge; OpenAI-compatible servers do not all send one. */
+  private static boolean isEventStream(String contentType) {
+    return contentType == null || contentType.trim().toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+  }
+
   private void onData(String data) {
     if (state != State.STREAMING) {
       return;
     }
+    eventSeen = true;
     if (ChatChunk.isDone(data)) {
       doneSeen = true;
+      lastUpstreamNanos = System.nanoTime();
+      return;
+    }
+    if (data.isEmpty()) {
       return;
     }
     ChatChunk chunk;
@@ -242,6 +262,9 @@ final class WorkerStream {
     if (chunk.isError()) {
       fail(UpstreamErrors.inStream(chunk.error()));
       return;
+    }
+    if (chunk.hasContent() || chunk.finishReason() != null || chunk.usage() != null) {
+      lastUpstreamNanos = System.nanoTime();
     }
     if (chunk.hasContent()) {
       if (seq == 0) {
@@ -268,6 +291,8 @@ final class WorkerStream {
     if (doneSeen || finishReason != null) {
       shared.metrics().usage(usage);
       finish(new Frame.End(id(), finishReason == null ? "stop" : finishReason, usage));
+    } else if (!eventSeen) {
+      fail(UpstreamErrors.notEventStream());
     } else {
       broken(null);
     }

@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A brand is any 1 to 20 character string without control characters, counted in code points,
- * and reaches the model exactly as sent, whatever it looks like.
+ * A brand is any 1 to 20 character string (code points) that is not all white space, without control,
+ * line-separator or bidi-control characters, and reaches the model exactly as sent, whatever it looks like.
  */
 @ExtendWith(VertxExtension.class)
 class BrandValidationTest {
@@ -39,7 +39,8 @@ class BrandValidationTest {
 
   static List<String> acceptedBrands() {
     return List.of("true", "false", "null", "123", "1e5", "3.0", "-0", "100%", "+", "a+b", "%2B", "\"quoted\"",
-        "[1,2]", "{\"a\":1}", " padded ", "<b>&amp;</b>", "Ünïcödé Brånd", "漢字ブランド",
+        "[1,2]", "{\"a\":1}", " padded ", "<b>&amp;</b>", "Ünïcödé Brånd", "漢字ブランド", "👩\u200D💻 Dev",
+        "a;b", "Acme\u00A0Coffee",
         "🚀".repeat(20), "é".repeat(20), "x".repeat(20), "a");
   }
 
@@ -97,12 +98,28 @@ class BrandValidationTest {
     expectProblem(testContext, path, name, "required", "is required");
   }
 
+  /** Control characters, line separators and bidi controls would break or reorder the text around the brand. */
   @ParameterizedTest
-  @ValueSource(strings = {"%01", "a%0Ab", "tab%09", "%7F", "%C2%85"})
-  void controlCharactersAreRejected(String encoded, VertxTestContext testContext) {
-    expectProblem(testContext, "/campaign?prompt=" + encoded, "prompt", "pattern",
-        "must not contain control characters");
+  @ValueSource(strings = {"%01", "a%0Ab", "tab%09", "%7F", "%C2%85", "a%E2%80%A8b", "%E2%80%A9", "%E2%80%AEdnarB",
+      "a%E2%81%A6b%E2%81%A9", "%E2%80%8F", "%D8%9C"})
+  void controlAndBidiCharactersAreRejected(String encoded, VertxTestContext testContext) {
+    expectProblem(testContext, "/campaign?prompt=" + encoded, "prompt", "pattern", PATTERN_RULE);
   }
+
+  /** Spaces of any kind, and nothing else: no brand. */
+  @ParameterizedTest
+  @ValueSource(strings = {"+", "%20%20%20", "%C2%A0", "%E3%80%80", "%E2%80%83+"})
+  void whiteSpaceOnlyIsRejected(String encoded, VertxTestContext testContext) {
+    expectProblem(testContext, "/campaign?prompt=" + encoded, "prompt", "pattern", PATTERN_RULE);
+  }
+
+  @Test
+  void echoRefusesWhiteSpaceOnlyToo(VertxTestContext testContext) {
+    expectProblem(testContext, "/echo?input_value=%20", "input_value", "pattern", PATTERN_RULE);
+  }
+
+  private static final String PATTERN_RULE =
+      "must have a character other than white space, and no control, line-separator or bidi-control characters";
 
   private void expectProblem(VertxTestContext testContext, String uri, String parameter, String rule, String words) {
     app.caller.get(uri, null).onComplete(testContext.succeeding(seen -> testContext.verify(() -> {

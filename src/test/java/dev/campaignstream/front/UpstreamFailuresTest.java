@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.vertx.junit5.Timeout;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** How each OpenAI failure reaches the caller: the right status and words, never the key. */
@@ -54,6 +58,15 @@ class UpstreamFailuresTest {
   void rateLimitIs429WithOpenAisRetryAfter(VertxTestContext testContext) {
     expectProblem(testContext, Behaviour.rateLimited(Duration.ofMillis(20_500)), null, 429,
         "OpenAI is rate-limiting this service, try again in 21 seconds", "21");
+  }
+
+  /** A wait no caller should be told: clamped to the ceiling before it is used or passed on. */
+  @Test
+  void anAbsurdRetryAfterIsClamped(VertxTestContext testContext) {
+    expectProblem(testContext, Behaviour.status(429,
+        Behaviour.error("Rate limit reached", "requests", null, "rate_limit_exceeded"),
+        Map.of("retry-after", "99999999999999999999")), null, 429,
+        "OpenAI is rate-limiting this service, try again in 60 seconds", "60");
   }
 
   @Test
@@ -155,6 +168,26 @@ class UpstreamFailuresTest {
   void aStreamThatGoesQuietEndsWithAnErrorEvent(VertxTestContext testContext) {
     expectErrorEvent(testContext, Behaviour.stallAfter(3), 504,
         "OpenAI's stream went quiet for 2000 ms; the campaign is incomplete, try again");
+  }
+
+  /** Comments every 200 ms say nothing: after the last text, the idle timeout still counts. */
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  void onlyKeepAliveCommentsAfterTextEndWithTheIdleTimeout(VertxTestContext testContext) {
+    expectErrorEvent(testContext, Behaviour.keepAliveOnlyAfter(3, Duration.ofMillis(200)), 504,
+        "OpenAI's stream went quiet for 2000 ms; the campaign is incomplete, try again");
+  }
+
+  /** A 200 that is no event stream (a wrong base URL, a proxy's page) is the operator's to mend, not "busy". */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "text/html; charset=utf-8|<html><body>Welcome to nginx!</body></html>",
+      "application/json|{\"id\":\"chatcmpl-1\",\"choices\":[]}",
+      "text/event-stream|''",
+  })
+  void aTwoHundredThatIsNoEventStreamIs502(String contentType, String body, VertxTestContext testContext) {
+    expectProblem(testContext, Behaviour.notEventStream(contentType, body), null, 502,
+        "OpenAI answered without an event stream; the operator must check OPENAI_BASE_URL", null);
   }
 
   private void expectErrorEvent(VertxTestContext testContext, Behaviour upstream, int status, String detail) {

@@ -9,11 +9,13 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.campaignstream.simulator.Behaviour;
 import dev.campaignstream.support.CallerResponse;
 import dev.campaignstream.support.Eventually;
+import dev.campaignstream.support.RawRequest;
 import dev.campaignstream.support.TestService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -69,6 +71,22 @@ class AccessLogTest {
       assertThat(line.getFormattedMessage() + fields).doesNotContain("SecretBrand");
       testContext.completeNow();
     })));
+  }
+
+  /** Raw bytes in the path, an ESC among them, are logged as the bytes they are, never as what a terminal makes of them. */
+  @Test
+  void rawBytesInThePathAreLoggedAsTheirBytes(Vertx vertx, VertxTestContext testContext) {
+    String rawBytes = new String("/caf\u00e9\u001b[31m".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    TestService.start(vertx).compose(app -> RawRequest.get(vertx, app.caller.port(), rawBytes)
+        .compose(seen -> Eventually.await(vertx, "logged", 2_000, () -> lines.list.size() == 1).map(seen)))
+        .onComplete(testContext.succeeding(seen -> testContext.verify(() -> {
+          ILoggingEvent line = lines.list.get(0);
+          Map<String, Object> fields = line.getKeyValuePairs().stream()
+              .collect(Collectors.toMap(pair -> pair.key, pair -> pair.value));
+          assertThat(fields).containsEntry("path", "/caf%C3%A9%1B[31m");
+          assertThat(line.getFormattedMessage()).isEqualTo("GET /caf%C3%A9%1B[31m " + seen.status());
+          testContext.completeNow();
+        })));
   }
 
   /** A caller answered with an error: its line says which, so a burst of 503s can be told apart. */
