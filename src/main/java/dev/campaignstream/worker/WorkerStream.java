@@ -156,8 +156,9 @@ final class WorkerStream {
       return;
     }
     gate.clear();
-    send(new Frame.Failed(id(), error));
+    // Closed first: a frame the bus cannot deliver (the HTTP side stopping too) cancels the stream.
     close();
+    send(new Frame.Failed(id(), error));
     resetUpstream();
   }
 
