@@ -7,6 +7,10 @@ package dev.campaignstream.config;
  * @param port                 port to bind (0 picks a free one)
  * @param maxConcurrentStreams streams this node serves at once; beyond it callers get 503 at once
  * @param drainTimeoutMs       on SIGTERM, how long streams in flight may go on before they are ended
+ * @param requestHeadTimeoutMs a new connection that sends no whole request head within this is closed
+ * @param idleTimeoutMs        a connection with no request in flight this long is closed
+ * @param maxConnections       open connections per node; more are closed at once
  */
-public record HttpSettings(String host, int port, int maxConcurrentStreams, long drainTimeoutMs) {
+public record HttpSettings(String host, int port, int maxConcurrentStreams, long drainTimeoutMs,
+    long requestHeadTimeoutMs, long idleTimeoutMs, int maxConnections) {
 }

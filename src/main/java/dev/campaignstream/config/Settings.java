@@ -32,6 +32,14 @@ public final class Settings {
   /** 0 ends the streams in flight at once. */
   public static final Setting<Long> HTTP_DRAIN_TIMEOUT_MS =
       wholeNumber("http.drainTimeoutMs", "HTTP_DRAIN_TIMEOUT_MS", "30000", atLeast(0));
+  /** nginx's client_header_timeout and Envoy's request_headers_timeout play this part. */
+  public static final Setting<Long> HTTP_REQUEST_HEAD_TIMEOUT_MS =
+      wholeNumber("http.requestHeadTimeoutMs", "HTTP_REQUEST_HEAD_TIMEOUT_MS", "10000", atLeast(1));
+  /** nginx's keepalive_timeout; counts only while no request is in flight, never during a stream. */
+  public static final Setting<Long> HTTP_IDLE_TIMEOUT_MS =
+      wholeNumber("http.idleTimeoutMs", "HTTP_IDLE_TIMEOUT_MS", "60000", atLeast(1));
+  public static final Setting<Integer> HTTP_MAX_CONNECTIONS =
+      integer("http.maxConnections", "HTTP_MAX_CONNECTIONS", "16384", atLeast(1));
 
   public static final Setting<String> OPENAI_BASE_URL =
       text("openai.baseUrl", "OPENAI_BASE_URL", "https://api.openai.com/v1", httpUrl());
