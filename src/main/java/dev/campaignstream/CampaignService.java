@@ -125,7 +125,7 @@ public final class CampaignService {
   private String describe() {
     StringBuilder text = new StringBuilder();
     if (config.role().runsHttp()) {
-      text.append("serving on http://").append(config.http().host()).append(':').append(httpPort()).append(' ');
+      text.append("serving on ").append(config.http().tls() ? "https://" : "http://").append(config.http().host()).append(':').append(httpPort()).append(' ');
     } else {
       text.append("metrics and health on port ").append(config.http().port()).append(", ");
     }

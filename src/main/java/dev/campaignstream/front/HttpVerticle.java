@@ -5,6 +5,7 @@ import dev.campaignstream.front.edge.ConnectionGuard;
 import dev.campaignstream.front.edge.HeadRequest;
 import dev.campaignstream.front.edge.MethodPolicy;
 import dev.campaignstream.front.edge.RequestGate;
+import dev.campaignstream.front.edge.TlsFiles;
 import dev.campaignstream.front.sink.CampaignSink;
 import dev.campaignstream.front.sink.Representation;
 import dev.campaignstream.sharing.CampaignRequest;
@@ -52,6 +53,7 @@ public final class HttpVerticle extends VerticleBase {
   private final FrontNode node;
   private final ConnectionCap connections;
   private Callers callers;
+  private TlsFiles tls;
   private HttpServer server;
 
   public HttpVerticle(HttpSettings settings, StreamSettings streamSettings, FrontNode node,
@@ -67,11 +69,12 @@ public final class HttpVerticle extends VerticleBase {
     FrameCodec.register(vertx.eventBus());
     WorkerLinks links = new WorkerLinks(vertx, streamSettings);
     callers = new Callers(vertx, node, links);
+    tls = new TlsFiles(vertx, settings);
     return links.start()
         .compose(v -> OpenAPIContract.from(vertx, node.contract().forRouter()))
         .map(this::router)
         .compose(router -> {
-          HttpServerOptions options = serverOptions();
+          HttpServerOptions options = tls.apply(serverOptions());
           return vertx.createHttpServer(options)
               .connectionHandler(new ConnectionGuard(connections, options, settings.requestHeadTimeoutMs(),
                   settings.idleTimeoutMs()))
@@ -79,7 +82,10 @@ public final class HttpVerticle extends VerticleBase {
               .requestHandler(RequestGate.before(router))
               .listen(settings.port(), settings.host());
         })
-        .onSuccess(listening -> server = listening);
+        .onSuccess(listening -> {
+          server = listening;
+          tls.watch(listening);
+        });
   }
 
   /**
