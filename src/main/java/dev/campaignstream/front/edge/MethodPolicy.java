@@ -23,12 +23,12 @@ public final class MethodPolicy {
   }
 
   /** The refusal for a method that must not reach the router, or null to let it through. */
-  static Problem refusal(HttpMethod method) {
+  static Problem refusal(HttpMethod method, String path) {
     if (ALLOWED.contains(method)) {
       return null;
     }
     if (KNOWN.contains(method)) {
-      return Problem.of(405, "Method " + method.name() + " is not allowed; allowed: " + ALLOW);
+      return Problem.of(405, "Method " + method.name() + " is not allowed on " + path);
     }
     // The name is not echoed: it is whatever the caller invented.
     return Problem.of(501, "This method is not implemented; allowed: " + ALLOW);

@@ -32,7 +32,7 @@ public final class RequestGate implements Handler<HttpServerRequest> {
   @Override
   public void handle(HttpServerRequest request) {
     HeadRequest.clearMark(request);
-    Problem method = MethodPolicy.refusal(request.method());
+    Problem method = MethodPolicy.refusal(request.method(), request.path());
     if (method != null) {
       request.response().putHeader(HttpHeaders.ALLOW, MethodPolicy.ALLOW);
       method.send(request.response());
