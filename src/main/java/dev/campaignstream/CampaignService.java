@@ -8,6 +8,7 @@ import dev.campaignstream.config.CacheSettings;
 import dev.campaignstream.front.ApiContract;
 import dev.campaignstream.front.FrontNode;
 import dev.campaignstream.front.HttpVerticle;
+import dev.campaignstream.front.edge.ConnectionCap;
 import dev.campaignstream.front.Lifecycle;
 import dev.campaignstream.sharing.Campaigns;
 import dev.campaignstream.front.StreamLimiter;
@@ -46,12 +47,14 @@ public final class CampaignService {
   private String workerDeployment;
   private String httpDeployment;
   private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
+  private final ConnectionCap connections;
 
   private CampaignService(Vertx vertx, AppConfig config, OpenAiSimulator simulator, CampaignCache cache) {
     this.vertx = vertx;
     this.config = config;
     this.simulator = simulator;
     ServiceMetrics metrics = ServiceMetrics.create(BackendRegistries.getDefaultNow());
+    this.connections = new ConnectionCap(config.http().maxConnections());
     this.front = new FrontNode(ApiContract.load(), new StreamLimiter(config.http().maxConcurrentStreams()), metrics,
         new Lifecycle(), new Campaigns(cache, config.cache(), config.openai().model()), workerLoad);
     metrics.gauge("campaign.streams.active", "http", "Streams open now", front.limiter()::active);
@@ -102,7 +105,7 @@ public final class CampaignService {
         .mapEmpty();
     return workers
         .compose(v -> !config.role().runsHttp() ? deployWorkerOps() : vertx.deployVerticle(() -> {
-              HttpVerticle verticle = new HttpVerticle(config.http(), config.stream(), front);
+              HttpVerticle verticle = new HttpVerticle(config.http(), config.stream(), front, connections);
               httpVerticles.add(verticle);
               return verticle;
             }, new DeploymentOptions().setInstances(config.httpInstances()))
@@ -122,7 +125,7 @@ public final class CampaignService {
   private String describe() {
     StringBuilder text = new StringBuilder();
     if (config.role().runsHttp()) {
-      text.append("serving on http://").append(config.http().host()).append(':').append(httpPort()).append(' ');
+      text.append("serving on ").append(config.http().tls() ? "https://" : "http://").append(config.http().host()).append(':').append(httpPort()).append(' ');
     } else {
       text.append("metrics and health on port ").append(config.http().port()).append(", ");
     }

@@ -46,7 +46,9 @@ public final class ConfigLoader {
   public static AppConfig fromJson(JsonObject merged) {
     SettingValues values = SettingValues.read(merged);
     HttpSettings http = new HttpSettings(values.get(HTTP_HOST), values.get(HTTP_PORT),
-        values.get(HTTP_MAX_CONCURRENT_STREAMS), values.get(HTTP_DRAIN_TIMEOUT_MS));
+        values.get(HTTP_MAX_CONCURRENT_STREAMS), values.get(HTTP_DRAIN_TIMEOUT_MS),
+        values.get(HTTP_REQUEST_HEAD_TIMEOUT_MS), values.get(HTTP_IDLE_TIMEOUT_MS), values.get(HTTP_MAX_CONNECTIONS),
+        values.get(HTTP_TLS_CERT_FILE), values.get(HTTP_TLS_KEY_FILE), values.get(HTTP_TLS_RELOAD_CHECK_MS));
     OpenAiSettings openai = new OpenAiSettings(
         values.get(OPENAI_BASE_URL),
         values.get(OPENAI_API_KEY),

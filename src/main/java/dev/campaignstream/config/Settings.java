@@ -32,13 +32,25 @@ public final class Settings {
   /** 0 ends the streams in flight at once. */
   public static final Setting<Long> HTTP_DRAIN_TIMEOUT_MS =
       wholeNumber("http.drainTimeoutMs", "HTTP_DRAIN_TIMEOUT_MS", "30000", atLeast(0));
+  /** nginx's client_header_timeout and Envoy's request_headers_timeout play this part. */
+  public static final Setting<Long> HTTP_REQUEST_HEAD_TIMEOUT_MS =
+      wholeNumber("http.requestHeadTimeoutMs", "HTTP_REQUEST_HEAD_TIMEOUT_MS", "10000", atLeast(1));
+  /** nginx's keepalive_timeout; counts only while no request is in flight, never during a stream. */
+  public static final Setting<Long> HTTP_IDLE_TIMEOUT_MS =
+      wholeNumber("http.idleTimeoutMs", "HTTP_IDLE_TIMEOUT_MS", "60000", atLeast(1));
+  public static final Setting<Integer> HTTP_MAX_CONNECTIONS =
+      integer("http.maxConnections", "HTTP_MAX_CONNECTIONS", "16384", atLeast(1));
+  /** Both or neither; HttpSettings checks. Empty means no TLS. */
+  public static final Setting<String> HTTP_TLS_CERT_FILE = optionalText("http.tlsCertFile", "HTTP_TLS_CERT_FILE");
+  public static final Setting<String> HTTP_TLS_KEY_FILE = optionalText("http.tlsKeyFile", "HTTP_TLS_KEY_FILE");
+  public static final Setting<Long> HTTP_TLS_RELOAD_CHECK_MS =
+      wholeNumber("http.tlsReloadCheckMs", "HTTP_TLS_RELOAD_CHECK_MS", "10000", atLeast(1));
 
   public static final Setting<String> OPENAI_BASE_URL =
       text("openai.baseUrl", "OPENAI_BASE_URL", "https://api.openai.com/v1", httpUrl());
   public static final Setting<String> OPENAI_MODEL = text("openai.model", "OPENAI_MODEL", "gpt-4o-mini", notBlank());
   /** Empty is allowed here: whether a node needs the key depends on its role and demo mode (see Main). */
-  public static final Setting<String> OPENAI_API_KEY = declare("openai.apiKey", "OPENAI_API_KEY",
-      Default.described("none", () -> ""), SettingType.TEXT, any());
+  public static final Setting<String> OPENAI_API_KEY = optionalText("openai.apiKey", "OPENAI_API_KEY");
   public static final Setting<Integer> OPENAI_MAX_CONNECTIONS =
       integer("openai.maxConnections", "OPENAI_MAX_CONNECTIONS", "2000", atLeast(1));
   /** Vert.x takes the connect timeout as an int. */
@@ -125,6 +137,11 @@ public final class Settings {
 
   private static Setting<String> text(String path, String variable, String value, SettingRule<String> rule) {
     return declare(path, variable, Default.of(value), SettingType.TEXT, rule);
+  }
+
+  /** Text that may be left empty, documented as having no default. */
+  private static Setting<String> optionalText(String path, String variable) {
+    return declare(path, variable, Default.described("none", () -> ""), SettingType.TEXT, any());
   }
 
   private static Setting<Boolean> flag(String path, String variable, String value) {

@@ -1,5 +1,11 @@
 package dev.campaignstream.front;
 
+import dev.campaignstream.front.edge.ConnectionCap;
+import dev.campaignstream.front.edge.ConnectionGuard;
+import dev.campaignstream.front.edge.HeadRequest;
+import dev.campaignstream.front.edge.MethodPolicy;
+import dev.campaignstream.front.edge.RequestGate;
+import dev.campaignstream.front.edge.TlsFiles;
 import dev.campaignstream.front.sink.CampaignSink;
 import dev.campaignstream.front.sink.Representation;
 import dev.campaignstream.sharing.CampaignRequest;
@@ -15,6 +21,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -44,13 +51,17 @@ public final class HttpVerticle extends VerticleBase {
   private final HttpSettings settings;
   private final StreamSettings streamSettings;
   private final FrontNode node;
+  private final ConnectionCap connections;
   private Callers callers;
+  private TlsFiles tls;
   private HttpServer server;
 
-  public HttpVerticle(HttpSettings settings, StreamSettings streamSettings, FrontNode node) {
+  public HttpVerticle(HttpSettings settings, StreamSettings streamSettings, FrontNode node,
+      ConnectionCap connections) {
     this.settings = settings;
     this.streamSettings = streamSettings;
     this.node = node;
+    this.connections = connections;
   }
 
   @Override
@@ -58,13 +69,23 @@ public final class HttpVerticle extends VerticleBase {
     FrameCodec.register(vertx.eventBus());
     WorkerLinks links = new WorkerLinks(vertx, streamSettings);
     callers = new Callers(vertx, node, links);
+    tls = new TlsFiles(vertx, settings);
     return links.start()
         .compose(v -> OpenAPIContract.from(vertx, node.contract().forRouter()))
         .map(this::router)
-        .compose(router -> vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
-            .requestHandler(router)
-            .listen(settings.port(), settings.host()))
-        .onSuccess(listening -> server = listening);
+        .compose(router -> {
+          HttpServerOptions options = tls.apply(serverOptions());
+          return vertx.createHttpServer(options)
+              .connectionHandler(new ConnectionGuard(connections, options, settings.requestHeadTimeoutMs(),
+                  settings.idleTimeoutMs()))
+              .invalidRequestHandler(RequestGate.invalidRequests())
+              .requestHandler(RequestGate.before(router))
+              .listen(settings.port(), settings.host());
+        })
+        .onSuccess(listening -> {
+          server = listening;
+          tls.watch(listening);
+        });
   }
 
   /**
@@ -74,6 +95,14 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return callers.stop().compose(v -> server == null ? Future.succeededFuture() : server.close());
+  }
+
+  /**
+   * HTTP/1.1 only: cleartext HTTP/2 (prior knowledge and {@code Upgrade: h2c}) is off, see the
+   * README's HTTP edge section for why.
+   */
+  private static HttpServerOptions serverOptions() {
+    return new HttpServerOptions().setTcpNoDelay(true).setHttp2ClearTextEnabled(false);
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */
@@ -140,10 +169,16 @@ public final class HttpVerticle extends VerticleBase {
           + "; acceptable: " + Representation.acceptable()).send(rc.response());
       return;
     }
+    if (HeadRequest.isHead(rc)) {
+      // The head a GET would get, without starting a campaign nobody will read.
+      rc.response().putHeader(HttpHeaders.CONTENT_TYPE, representation.mediaType()).end();
+      return;
+    }
     String prompt = query(rc, "prompt");
     AccessRecord access = AccessRecord.of(rc);
     access.representation = representation.mediaType();
-    CampaignSink sink = CampaignSink.create(representation, rc.response(), prompt);
+    CampaignSink sink = CampaignSink.create(representation, rc.response(), prompt,
+        rc.request().version() == HttpVersion.HTTP_1_0);
     CampaignRequest request = CampaignRequest.of(prompt, rc.get(REQUEST_ID), representation == Representation.EVENT_STREAM,
         header(rc, "Cache-Control"), header(rc, "Last-Event-ID"));
     callers.open(rc.response(), sink, request, access);
@@ -171,8 +206,11 @@ public final class HttpVerticle extends VerticleBase {
     static void install(Router router) {
       router.errorHandler(400, ErrorResponses::badRequest);
       router.errorHandler(404, rc -> Problem.of(404, "No resource at " + rc.request().path()).send(rc.response()));
-      router.errorHandler(405, rc -> Problem.of(405,
-          "Method " + rc.request().method() + " is not allowed on " + rc.request().path()).send(rc.response()));
+      router.errorHandler(405, rc -> {
+        rc.response().putHeader(HttpHeaders.ALLOW, MethodPolicy.ALLOW);
+        Problem.of(405, "Method " + rc.request().method() + " is not allowed on " + rc.request().path())
+            .send(rc.response());
+      });
       router.errorHandler(500, rc -> {
         LOG.error("Unhandled failure on {} {}", rc.request().method(), rc.request().path(), rc.failure());
         Problem.of(500, "The service failed unexpectedly; the failure is logged").send(rc.response());

@@ -31,9 +31,14 @@ public abstract class CampaignSink {
     this.prompt = prompt;
   }
 
-  public static CampaignSink create(Representation representation, HttpServerResponse response, String prompt) {
+  /**
+   * @param unchunked the caller speaks HTTP/1.0, which has no chunked encoding: a text body then
+   *                  ends only by the connection closing, so a cut would look like a clean end
+   */
+  public static CampaignSink create(Representation representation, HttpServerResponse response, String prompt,
+      boolean unchunked) {
     return switch (representation) {
-      case PLAIN -> new PlainTextSink(response, prompt);
+      case PLAIN -> unchunked ? new WholePlainTextSink(response, prompt) : new PlainTextSink(response, prompt);
       case EVENT_STREAM -> new EventStreamSink(response, prompt);
       case JSON -> new JsonSink(response, prompt);
       case NDJSON -> new NdjsonSink(response, prompt);
