@@ -41,5 +41,6 @@ public final class ConnectionGuard implements Handler<HttpConnection> {
       pipeline.replace("httpDecoder", "httpDecoder", new StrictRequestDecoder(options));
     }
     pipeline.addBefore("handler", "campaignConnectionWatch", new ConnectionWatch(headTimeoutMs, idleTimeoutMs));
+    pipeline.addBefore("httpDecoder", "campaignHeadBytes", new HeadBytes());
   }
 }

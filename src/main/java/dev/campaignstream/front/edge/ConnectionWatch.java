@@ -22,8 +22,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes an HTTP/1.x connection that sends no whole request head within the head timeout of
- * opening, or that has no request in flight for the idle timeout. It sits between Netty's codec
+ * Closes an HTTP/1.x connection that sends no whole request head within the head timeout (of its
+ * opening, or of the first bytes of a later head on a kept-alive connection, see {@link HeadBytes}),
+ * or that has no request in flight for the idle timeout. It sits between Netty's codec
  * and Vert.x, so it counts parsed request heads in and ends of responses out: while a response is
  * being written the connection is busy however long it stays quiet (a paused slow reader, a
  * stream between chunks), which Vert.x's own idle timeout, counting bytes, would cut.
@@ -36,6 +37,7 @@ final class ConnectionWatch extends ChannelDuplexHandler {
   /** After a request whose framing is ambiguous nothing more is read as a request. */
   private boolean discarding;
   private ScheduledFuture<?> timer;
+  private ScheduledFuture<?> headTimer;
 
   ConnectionWatch(long headTimeoutMs, long idleTimeoutMs) {
     this.headTimeoutMs = headTimeoutMs;
@@ -44,7 +46,17 @@ final class ConnectionWatch extends ChannelDuplexHandler {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    timer = ctx.executor().schedule(() -> headTimedOut(ctx), headTimeoutMs, TimeUnit.MILLISECONDS);
+    headTimer = ctx.executor().schedule(() -> headTimedOut(ctx), headTimeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Bytes of a new head on a connection with nothing in flight: the head must be whole in time. */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event != HeadBytes.ARRIVED) {
+      super.userEventTriggered(ctx, event);
+    } else if (inFlight == 0 && headTimer == null && !discarding) {
+      headTimer = ctx.executor().schedule(() -> headTimedOut(ctx), headTimeoutMs, TimeUnit.MILLISECONDS);
+    }
   }
 
   @Override
@@ -108,6 +120,10 @@ final class ConnectionWatch extends ChannelDuplexHandler {
     if (timer != null) {
       timer.cancel(false);
       timer = null;
+    }
+    if (headTimer != null) {
+      headTimer.cancel(false);
+      headTimer = null;
     }
   }
 }
