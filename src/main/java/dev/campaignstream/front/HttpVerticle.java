@@ -2,6 +2,7 @@ package dev.campaignstream.front;
 
 import dev.campaignstream.front.edge.ConnectionCap;
 import dev.campaignstream.front.edge.ConnectionGuard;
+import dev.campaignstream.front.edge.CrossOrigin;
 import dev.campaignstream.front.edge.HeadRequest;
 import dev.campaignstream.front.edge.MethodPolicy;
 import dev.campaignstream.front.edge.RequestGate;
@@ -52,6 +53,7 @@ public final class HttpVerticle extends VerticleBase {
   private final StreamSettings streamSettings;
   private final FrontNode node;
   private final ConnectionCap connections;
+  private final CrossOrigin crossOrigin;
   private Callers callers;
   private TlsFiles tls;
   private HttpServer server;
@@ -62,6 +64,7 @@ public final class HttpVerticle extends VerticleBase {
     this.streamSettings = streamSettings;
     this.node = node;
     this.connections = connections;
+    this.crossOrigin = CrossOrigin.allowing(settings.corsAllowedOrigins());
   }
 
   @Override
@@ -79,7 +82,7 @@ public final class HttpVerticle extends VerticleBase {
               .connectionHandler(new ConnectionGuard(connections, options, settings.requestHeadTimeoutMs(),
                   settings.idleTimeoutMs()))
               .invalidRequestHandler(RequestGate.invalidRequests())
-              .requestHandler(RequestGate.before(router))
+              .requestHandler(RequestGate.before(router, crossOrigin))
               .listen(settings.port(), settings.host());
         })
         .onSuccess(listening -> {
@@ -114,7 +117,9 @@ public final class HttpVerticle extends VerticleBase {
     RouterBuilder builder = RouterBuilder.create(vertx, openApi);
     ContractValidation.install(vertx, openApi, builder);
     ApiContract contract = node.contract();
+    builder.rootHandler(crossOrigin.handler());
     builder.rootHandler(HttpVerticle::requestId);
+    builder.getRoute("page").addHandler(CampaignPage.handler());
     builder.getRoute("echo").addHandler(HttpVerticle::echo);
     builder.getRoute("campaign").addHandler(this::campaign);
     builder.getRoute("contractYaml").addHandler(rc -> rc.response()
