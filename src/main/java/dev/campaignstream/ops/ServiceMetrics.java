@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -27,6 +29,8 @@ public final class ServiceMetrics {
   private final Counter cacheShared;
   private final Timer callerFirstToken;
   private final Timer upstreamFirstToken;
+  /** One per key name of the keys file (each reading's names, so bounded by what the operator declared). */
+  private final Map<String, Counter> callerRequests = new ConcurrentHashMap<>();
 
   private ServiceMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -133,5 +137,18 @@ public final class ServiceMetrics {
       promptTokens.increment(usage.getLong("prompt_tokens", 0L));
       completionTokens.increment(usage.getLong("completion_tokens", 0L));
     }
+  }
+
+  /** A request that presented a valid key, by the key's name (never the key). */
+  public void callerRequest(String keyName) {
+    callerRequests.computeIfAbsent(keyName, name -> Counter.builder("campaign.caller.requests").tag("key", name)
+        .description("Requests that presented a valid caller key, by the key's name").register(registry)).increment();
+  }
+
+  /** A request refused for its key, by a fixed reason: missing, malformed, unknown, disabled. */
+  public void authRefused(String reason) {
+    Counter.builder("campaign.auth.refusals").tag("reason", reason)
+        .description("Requests refused for their caller key, by reason (missing, malformed, unknown, disabled)")
+        .register(registry).increment();
   }
 }

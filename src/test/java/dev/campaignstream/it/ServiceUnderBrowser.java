@@ -41,7 +41,8 @@ final class ServiceUnderBrowser implements AutoCloseable {
         "OPENAI_API_KEY", TestService.API_KEY,
         "OPENAI_RETRY_MAX_ATTEMPTS", "1",
         "HTTP_INSTANCES", "1",
-        "WORKER_INSTANCES", "1"));
+        "WORKER_INSTANCES", "1",
+        "CALLER_AUTH", "none"));
     all.putAll(env);
     ServiceUnderBrowser service = new ServiceUnderBrowser(vertx, upstream, JarProcess.start(all));
     service.awaitReady();

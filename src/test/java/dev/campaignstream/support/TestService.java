@@ -40,7 +40,9 @@ public final class TestService {
             .put("firstTokenTimeoutMs", 2000)
             .put("idleTimeoutMs", 2000)
             .put("retry", new JsonObject().put("maxAttempts", 1)))
-        .put("stream", new JsonObject().put("heartbeatMs", 200).put("livenessTimeoutMs", 1000));
+        .put("stream", new JsonObject().put("heartbeatMs", 200).put("livenessTimeoutMs", 1000))
+        // Open, as most tests need; the caller key tests give a keys file.
+        .put("auth", new JsonObject().put("mode", "none"));
   }
 
   public static Future<TestService> start(Vertx vertx) {
