@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.campaignstream.simulator.Behaviour;
 import dev.campaignstream.support.CallerResponse;
+import dev.campaignstream.support.KeysFiles;
 import dev.campaignstream.support.TestService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -143,6 +146,29 @@ class CrossOriginTest {
             assertThat(answer.headers.names()).noneMatch(name -> name.toLowerCase().startsWith("access-control-"));
             assertThat(answer.header("Vary")).isNull();
           }
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  void withCallerKeysThePreflightNeedsNoKeyAndA401IsReadable(Vertx vertx, VertxTestContext testContext)
+      throws Exception {
+    Path keys = KeysFiles.write(Files.createTempDirectory("cors-keys").resolve("keys.yaml"),
+        KeysFiles.entry("browser", "cs_browser-key-0123456789"));
+    TestService.start(vertx, json -> KeysFiles.withKeys(TestService.with(json, "http", "corsAllowedOrigins", ALLOWED),
+            keys))
+        .compose(keyed -> keyed.caller.request(HttpMethod.OPTIONS, "/campaign?prompt=Acme", PREFLIGHT, response -> { })
+            .compose(preflight -> keyed.caller.request(HttpMethod.GET, "/campaign?prompt=Acme",
+                Map.of("Origin", ALLOWED), response -> { }).map(refused -> List.of(preflight, refused))))
+        .onComplete(testContext.succeeding(answers -> testContext.verify(() -> {
+          // Browsers send preflights without credentials: it must pass without a key.
+          assertThat(answers.get(0).status).isEqualTo(204);
+          assertThat(answers.get(0).header("Access-Control-Allow-Origin")).isEqualTo(ALLOWED);
+          CallerResponse refused = answers.get(1);
+          assertThat(refused.status).isEqualTo(401);
+          assertThat(refused.header("Access-Control-Allow-Origin")).isEqualTo(ALLOWED);
+          assertThat(list(refused.header("Access-Control-Expose-Headers"))).contains("www-authenticate");
+          assertThat(refused.json().getString("detail")).isNotBlank();
           testContext.completeNow();
         })));
   }
