@@ -48,7 +48,8 @@ public final class ConfigLoader {
     HttpSettings http = new HttpSettings(values.get(HTTP_HOST), values.get(HTTP_PORT),
         values.get(HTTP_MAX_CONCURRENT_STREAMS), values.get(HTTP_DRAIN_TIMEOUT_MS),
         values.get(HTTP_REQUEST_HEAD_TIMEOUT_MS), values.get(HTTP_IDLE_TIMEOUT_MS), values.get(HTTP_MAX_CONNECTIONS),
-        values.get(HTTP_TLS_CERT_FILE), values.get(HTTP_TLS_KEY_FILE), values.get(HTTP_TLS_RELOAD_CHECK_MS));
+        values.get(HTTP_TLS_CERT_FILE), values.get(HTTP_TLS_KEY_FILE), values.get(HTTP_TLS_RELOAD_CHECK_MS),
+        HttpSettings.origins(values.get(CORS_ALLOWED_ORIGINS)));
     OpenAiSettings openai = new OpenAiSettings(
         values.get(OPENAI_BASE_URL),
         values.get(OPENAI_API_KEY),

@@ -1,5 +1,8 @@
 package dev.campaignstream.config;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * The HTTP front.
  *
@@ -13,14 +16,16 @@ package dev.campaignstream.config;
  * @param tlsCertFile          PEM certificate chain to serve HTTPS with, empty for plain HTTP
  * @param tlsKeyFile           PEM private key of that certificate, empty for plain HTTP
  * @param tlsReloadCheckMs     how often the two files are checked for a change, which is then served
+ * @param corsAllowedOrigins   origins whose pages may call the service from a browser; empty for none
  */
 public record HttpSettings(String host, int port, int maxConcurrentStreams, long drainTimeoutMs,
     long requestHeadTimeoutMs, long idleTimeoutMs, int maxConnections, String tlsCertFile, String tlsKeyFile,
-    long tlsReloadCheckMs) {
+    long tlsReloadCheckMs, List<String> corsAllowedOrigins) {
 
   public HttpSettings {
+    corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
     if (tlsCertFile.isBlank() != tlsKeyFile.isBlank()) {
-      throw new InvalidConfigurationException(java.util.List.of("Configuration http.tlsCertFile (HTTP_TLS_CERT_FILE)"
+      throw new InvalidConfigurationException(List.of("Configuration http.tlsCertFile (HTTP_TLS_CERT_FILE)"
           + " and http.tlsKeyFile (HTTP_TLS_KEY_FILE) must be set together, or neither"));
     }
   }
@@ -28,5 +33,10 @@ public record HttpSettings(String host, int port, int maxConcurrentStreams, long
   /** Whether HTTPS is served. */
   public boolean tls() {
     return !tlsCertFile.isBlank();
+  }
+
+  /** The entries of a comma-separated list of origins, trimmed, empty ones left out. */
+  public static List<String> origins(String list) {
+    return Arrays.stream(list.split(",")).map(String::trim).filter(origin -> !origin.isEmpty()).distinct().toList();
   }
 }

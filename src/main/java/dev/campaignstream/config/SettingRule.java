@@ -52,6 +52,33 @@ public record SettingRule<T>(String requirement, Predicate<T> test) {
     return new SettingRule<>("must be an http or https URL", SettingRule::isHttpUrl);
   }
 
+  /**
+   * Comma-separated origins as a browser sends them in {@code Origin}: scheme, host and port only,
+   * in lower case, without a default port or a trailing slash; empty for none. {@code *} is not one.
+   */
+  public static SettingRule<String> origins() {
+    return new SettingRule<>("must be comma-separated origins such as https://app.example.com or"
+        + " http://localhost:3000 (scheme, host and port only, as browsers send them; * is not accepted)",
+        value -> HttpSettings.origins(value).stream().allMatch(SettingRule::isOrigin));
+  }
+
+  private static boolean isOrigin(String value) {
+    try {
+      URI uri = new URI(value);
+      String scheme = uri.getScheme();
+      if (!"http".equals(scheme) && !"https".equals(scheme) || uri.getHost() == null || uri.getRawUserInfo() != null
+          || !uri.getRawPath().isEmpty() || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        return false;
+      }
+      int defaultPort = scheme.equals("http") ? 80 : 443;
+      String port = uri.getPort() == -1 || uri.getPort() == defaultPort ? "" : ":" + uri.getPort();
+      // Compared as text with what a browser sends, so it must be written as a browser writes it.
+      return value.equals(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + port);
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
   private static boolean isHttpUrl(String value) {
     try {
       URI uri = new URI(value.trim());

@@ -5,6 +5,7 @@ import static dev.campaignstream.config.SettingRule.atLeast;
 import static dev.campaignstream.config.SettingRule.between;
 import static dev.campaignstream.config.SettingRule.httpUrl;
 import static dev.campaignstream.config.SettingRule.notBlank;
+import static dev.campaignstream.config.SettingRule.origins;
 import static dev.campaignstream.config.SettingRule.port;
 
 import dev.campaignstream.config.Setting.Default;
@@ -45,6 +46,10 @@ public final class Settings {
   public static final Setting<String> HTTP_TLS_KEY_FILE = optionalText("http.tlsKeyFile", "HTTP_TLS_KEY_FILE");
   public static final Setting<Long> HTTP_TLS_RELOAD_CHECK_MS =
       wholeNumber("http.tlsReloadCheckMs", "HTTP_TLS_RELOAD_CHECK_MS", "10000", atLeast(1));
+  /** Comma-separated exact origins; empty (the default) answers no cross-origin caller. */
+  public static final Setting<String> CORS_ALLOWED_ORIGINS =
+      declare("http.corsAllowedOrigins", "CORS_ALLOWED_ORIGINS", Default.described("none", () -> ""),
+          SettingType.TEXT, origins());
 
   public static final Setting<String> OPENAI_BASE_URL =
       text("openai.baseUrl", "OPENAI_BASE_URL", "https://api.openai.com/v1", httpUrl());

@@ -2,6 +2,7 @@ package dev.campaignstream.front;
 
 import dev.campaignstream.front.edge.ConnectionCap;
 import dev.campaignstream.front.edge.ConnectionGuard;
+import dev.campaignstream.front.edge.CrossOrigin;
 import dev.campaignstream.front.edge.HeadRequest;
 import dev.campaignstream.front.edge.MethodPolicy;
 import dev.campaignstream.front.edge.RequestGate;
@@ -53,6 +54,7 @@ public final class HttpVerticle extends VerticleBase {
   private final StreamSettings streamSettings;
   private final FrontNode node;
   private final ConnectionCap connections;
+  private final CrossOrigin crossOrigin;
   private Callers callers;
   private TlsFiles tls;
   private HttpServer server;
@@ -63,6 +65,7 @@ public final class HttpVerticle extends VerticleBase {
     this.streamSettings = streamSettings;
     this.node = node;
     this.connections = connections;
+    this.crossOrigin = CrossOrigin.allowing(settings.corsAllowedOrigins());
   }
 
   @Override
@@ -80,7 +83,7 @@ public final class HttpVerticle extends VerticleBase {
               .connectionHandler(new ConnectionGuard(connections, options, settings.requestHeadTimeoutMs(),
                   settings.idleTimeoutMs()))
               .invalidRequestHandler(RequestGate.invalidRequests())
-              .requestHandler(RequestGate.before(router))
+              .requestHandler(RequestGate.before(router, crossOrigin))
               .listen(settings.port(), settings.host());
         })
         .onSuccess(listening -> {
@@ -114,6 +117,7 @@ public final class HttpVerticle extends VerticleBase {
   private Router router(OpenAPIContract openApi) {
     RouterBuilder builder = RouterBuilder.create(vertx, openApi);
     ApiContract contract = node.contract();
+    builder.rootHandler(crossOrigin.handler());
     if (node.keys() != null) {
       // Before validation: a caller without a key learns nothing of the parameters' rules.
       CallerAuthentication authentication = new CallerAuthentication(new KeyVerifier(node.keys()::current),
@@ -122,6 +126,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     ContractValidation.install(vertx, openApi, builder);
     builder.rootHandler(HttpVerticle::requestId);
+    builder.getRoute("page").addHandler(CampaignPage.handler());
     builder.getRoute("echo").addHandler(HttpVerticle::echo);
     builder.getRoute("campaign").addHandler(this::campaign);
     builder.getRoute("contractYaml").addHandler(rc -> rc.response()

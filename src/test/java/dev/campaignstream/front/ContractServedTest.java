@@ -200,8 +200,8 @@ class ContractServedTest {
     }
     Future.all(calls).onComplete(testContext.succeeding(all -> testContext.verify(() -> {
       assertThat(called).isEqualTo(ApiContract.load().operationIds())
-          .containsExactlyInAnyOrder("echo", "campaign", "contractYaml", "contractJson", "liveness", "readiness",
-              "metrics");
+          .containsExactlyInAnyOrder("page", "echo", "campaign", "contractYaml", "contractJson", "liveness",
+              "readiness", "metrics");
       for (int i = 0; i < calls.size(); i++) {
         CallerResponse seen = calls.get(i).result();
         assertThat(seen.status).as(names.get(i) + " answered " + seen.status + ": " + seen.body()).isLessThan(500);

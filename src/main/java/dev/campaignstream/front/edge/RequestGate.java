@@ -9,19 +9,22 @@ import io.vertx.core.internal.http.HttpServerRequestInternal;
 
 /**
  * What a request passes before the router, its framing checked already ({@link ConnectionWatch}):
- * an allowed method (else {@code 405} or {@code 501}), {@code OPTIONS} answered here, and
- * {@code HEAD} routed as {@code GET}, whose body Vert.x then leaves out.
+ * an allowed method (else {@code 405} or {@code 501}), {@code OPTIONS} answered here unless it is a
+ * CORS preflight from an allowed origin (the router's {@link CrossOrigin} handler answers those),
+ * and {@code HEAD} routed as {@code GET}, whose body Vert.x then leaves out.
  */
 public final class RequestGate implements Handler<HttpServerRequest> {
 
   private final Handler<HttpServerRequest> router;
+  private final CrossOrigin crossOrigin;
 
-  private RequestGate(Handler<HttpServerRequest> router) {
+  private RequestGate(Handler<HttpServerRequest> router, CrossOrigin crossOrigin) {
     this.router = router;
+    this.crossOrigin = crossOrigin;
   }
 
-  public static RequestGate before(Handler<HttpServerRequest> router) {
-    return new RequestGate(router);
+  public static RequestGate before(Handler<HttpServerRequest> router, CrossOrigin crossOrigin) {
+    return new RequestGate(router, crossOrigin);
   }
 
   /** The answer to requests the decoder could not parse. */
@@ -38,7 +41,7 @@ public final class RequestGate implements Handler<HttpServerRequest> {
       method.send(request.response());
       return;
     }
-    if (request.method() == HttpMethod.OPTIONS) {
+    if (request.method() == HttpMethod.OPTIONS && !crossOrigin.isAllowedPreflight(request)) {
       request.response().setStatusCode(204).putHeader(HttpHeaders.ALLOW, MethodPolicy.ALLOW).end();
       return;
     }
