@@ -3,12 +3,13 @@ package dev.campaignstream.front;
 import dev.campaignstream.ops.ServiceMetrics;
 import dev.campaignstream.ops.WorkerHealth;
 import dev.campaignstream.sharing.Campaigns;
+import dev.campaignstream.trace.Tracing;
 
 /**
  * What all HTTP verticle instances of one node share: the contract (loaded once), the stream
  * cap, the metrics, the node's lifecycle, the campaigns being written and cached, and the health
- * of the node's own workers (none on an HTTP-only node).
+ * of the node's own workers (none on an HTTP-only node), and its traces.
  */
 public record FrontNode(ApiContract contract, StreamLimiter limiter, ServiceMetrics metrics, Lifecycle lifecycle,
-    Campaigns shared, WorkerHealth workers) {
+    Campaigns shared, WorkerHealth workers, Tracing tracing) {
 }
