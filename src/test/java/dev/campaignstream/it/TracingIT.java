@@ -14,7 +14,6 @@ import dev.campaignstream.support.OtlpReceiver.ReceivedSpan;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +21,7 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -39,7 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * OTLP's protobuf wire format, with the simulator as OpenAI and a made-up OpenAI key: one trace per
  * campaign request, from the caller's traceparent through the event bus to the OpenAI call and the
  * traceparent OpenAI got; the GenAI attributes and the service's own; no brand, text or key unless
- * content is turned on (never the key); nothing at all with tracing off.
+ * content is turned on (never the key); nothing at all with tracing off; and the same trace across
+ * the nodes of a cluster, through the event bus.
  */
 @ExtendWith(VertxExtension.class)
 class TracingIT {
@@ -54,6 +55,7 @@ class TracingIT {
   private OpenAiSimulator upstream;
   private OtlpReceiver receiver;
   private JarProcess service;
+  private final List<JarProcess> others = new ArrayList<>();
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext testContext) {
@@ -73,6 +75,7 @@ class TracingIT {
     if (service != null) {
       service.close();
     }
+    others.forEach(JarProcess::close);
     Future.all(upstream.close(), receiver.close()).onComplete(testContext.succeedingThenComplete());
   }
 
@@ -99,22 +102,10 @@ class TracingIT {
         // Whatever else would be exported (a span per chunk or credit, a probe) has had time to be.
         .compose(v -> Eventually.sleep(vertx, 500))
         .onComplete(testContext.succeeding(v -> testContext.verify(() -> {
-          List<ReceivedSpan> trace = receiver.trace(callerTraceId);
-          assertThat(trace).as("one span each: %s", trace).hasSize(5);
-          ReceivedSpan server = only(trace, "GET /campaign", SpanKind.SPAN_KIND_SERVER);
-          ReceivedSpan busSend = only(trace, "send", SpanKind.SPAN_KIND_CLIENT);
-          ReceivedSpan busReceive = only(trace, "send", SpanKind.SPAN_KIND_SERVER);
-          ReceivedSpan chat = only(trace, "chat " + MODEL, SpanKind.SPAN_KIND_CLIENT);
-          ReceivedSpan http = only(trace, "POST", SpanKind.SPAN_KIND_CLIENT);
-
-          // The caller's trace continued, hop by hop.
-          assertThat(server.parentSpanId()).isEqualTo(callerSpanId);
-          assertThat(busSend.parentSpanId()).isEqualTo(server.spanId());
-          assertThat(busSend.attribute("messaging.destination.name")).isEqualTo("campaign.open");
-          assertThat(busReceive.parentSpanId()).isEqualTo(busSend.spanId());
-          assertThat(chat.parentSpanId()).isEqualTo(busReceive.spanId());
-          assertThat(http.parentSpanId()).isEqualTo(chat.spanId());
-          assertThat(http.attribute("url.full")).isEqualTo(upstream.baseUrl() + "/chat/completions");
+          Hops hops = hops(receiver.trace(callerTraceId));
+          ReceivedSpan server = hops.server();
+          ReceivedSpan chat = hops.chat();
+          ReceivedSpan http = hops.http();
           assertThat(server.resource()).containsEntry("service.name", "campaign-stream");
 
           // OpenAI was told the trace, as the child of the HTTP client span.
@@ -211,16 +202,70 @@ class TracingIT {
     testContext.awaitCompletion(60, TimeUnit.SECONDS);
   }
 
+
+  @Test
+  @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
+  void acrossNodesOfACluster(Vertx vertx, VertxTestContext testContext) throws Exception {
+    String cluster = "trace-" + hex(4);
+    JarProcess worker = jar(clustered(cluster, "worker-node"), "--cluster", "--role", "worker");
+    service = jar(clustered(cluster, "front-node"), "--cluster", "--role", "http");
+    others.add(worker);
+    Caller caller = new Caller(vertx, service.port);
+    GracefulShutdownIT.waitUntilReady(vertx, caller)
+        .compose(ready -> campaign(caller, true))
+        .compose(seen -> Eventually.await(vertx, "the request's five spans exported by both nodes", 30_000,
+            () -> receiver.trace(callerTraceId).size() >= 5).map(seen))
+        .onComplete(testContext.succeeding(seen -> testContext.verify(() -> {
+          assertThat(seen.status).isEqualTo(200);
+          Hops hops = hops(receiver.trace(callerTraceId));
+          assertThat(List.of(hops.server(), hops.busSend())).allSatisfy(span ->
+              assertThat(span.resource()).containsEntry("service.instance.id", "front-node"));
+          assertThat(List.of(hops.busReceive(), hops.chat(), hops.http())).allSatisfy(span ->
+              assertThat(span.resource()).containsEntry("service.instance.id", "worker-node"));
+          assertThat(upstream.requests().get(0).headers().get("traceparent"))
+              .isEqualTo("00-" + callerTraceId + "-" + hops.http().spanId() + "-01");
+          testContext.completeNow();
+        })));
+    testContext.awaitCompletion(120, TimeUnit.SECONDS);
+  }
+
+  private Map<String, String> clustered(String cluster, String instance) {
+    return Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(),
+        "OTEL_RESOURCE_ATTRIBUTES", "service.instance.id=" + instance,
+        "CLUSTER_NAME", cluster, "NODE_NAME", instance, "HTTP_INSTANCES", "1", "WORKER_INSTANCES", "1");
+  }
+
   // ------------------------------------------------------------------ helpers
 
-  private JarProcess jar(Map<String, String> tracing) throws Exception {
+  /** The five spans of a traced campaign request that OpenAI answered. */
+  private record Hops(ReceivedSpan server, ReceivedSpan busSend, ReceivedSpan busReceive, ReceivedSpan chat,
+      ReceivedSpan http) {
+  }
+
+  /** The caller's trace continued, hop by hop, one span each. */
+  private Hops hops(List<ReceivedSpan> trace) {
+    assertThat(trace).as("one span each: %s", trace).hasSize(5);
+    Hops hops = new Hops(only(trace, "GET /campaign", SpanKind.SPAN_KIND_SERVER),
+        only(trace, "send", SpanKind.SPAN_KIND_CLIENT), only(trace, "send", SpanKind.SPAN_KIND_SERVER),
+        only(trace, "chat " + MODEL, SpanKind.SPAN_KIND_CLIENT), only(trace, "POST", SpanKind.SPAN_KIND_CLIENT));
+    assertThat(hops.server().parentSpanId()).isEqualTo(callerSpanId);
+    assertThat(hops.busSend().parentSpanId()).isEqualTo(hops.server().spanId());
+    assertThat(hops.busSend().attribute("messaging.destination.name")).isEqualTo("campaign.open");
+    assertThat(hops.busReceive().parentSpanId()).isEqualTo(hops.busSend().spanId());
+    assertThat(hops.chat().parentSpanId()).isEqualTo(hops.busReceive().spanId());
+    assertThat(hops.http().parentSpanId()).isEqualTo(hops.chat().spanId());
+    assertThat(hops.http().attribute("url.full")).isEqualTo(upstream.baseUrl() + "/chat/completions");
+    return hops;
+  }
+
+  private JarProcess jar(Map<String, String> tracing, String... args) throws Exception {
     Map<String, String> env = new HashMap<>(tracing);
     env.put("OPENAI_BASE_URL", upstream.baseUrl());
     env.put("OPENAI_API_KEY", OPENAI_KEY);
     env.put("OPENAI_MODEL", MODEL);
     // Export within a tenth of a second of a span's end, not the SDK's five.
     env.put("OTEL_BSP_SCHEDULE_DELAY", "100");
-    return JarProcess.start(env);
+    return JarProcess.start(env, args);
   }
 
   private Future<CallerResponse> campaign(Caller caller, boolean withTraceparent) {
