@@ -472,7 +472,10 @@ tracing() {
     --argjson ch "$chunks" --argjson iv "$interval" --argjson ft "$first" "$JQ_DEFS"'
     (map({key: .label, value: .}) | from_entries) as $r
     | def run($m; $c; $i): $r["\($m)-c\($c)-\($i)"];
-      def cpu_ms_per_stream($m; $c; $i): run($m; $c; $i) | (.service_cpu_s * 1000 / .completed);
+      # a run that completed nothing (a smoke of a few seconds) gives no figure rather than a division by zero
+      def per($a; $b): if $b > 0 then $a / $b else null end;
+      def mid: map(select(. != null)) | if length > 0 then median else null end;
+      def cpu_ms_per_stream($m; $c; $i): run($m; $c; $i) | per(.service_cpu_s * 1000; .completed);
       [range(1; $n + 1)] as $pairs
     | {scenario: "tracing",
        upstream: {chunks: $ch, chunk_interval_ms: $iv, first_token_delay_ms: $ft},
@@ -480,14 +483,14 @@ tracing() {
        method: "off and on alternate, a fresh node each, warmed alike; on = OTEL_TRACES_SAMPLER=always_on to an OTLP/HTTP sink that drops; service CPU over the whole run (warm-up included) per completed stream",
        runs: .,
        figures: ([100, 1000] | map(. as $c | {key: "c\($c)", value: {
-         throughput_ratio_on_off: ($pairs | map(run("on"; $c; .).streams_per_s / run("off"; $c; .).streams_per_s) | median | r3),
+         throughput_ratio_on_off: ($pairs | map(per(run("on"; $c; .).streams_per_s; run("off"; $c; .).streams_per_s)) | mid | if . then r3 else . end),
          ttfb_p50_added_ms: ($pairs | map(run("on"; $c; .).ttfb_ms.p50 - run("off"; $c; .).ttfb_ms.p50) | median | r2),
          ttfb_p99_added_ms: ($pairs | map(run("on"; $c; .).ttfb_ms.p99 - run("off"; $c; .).ttfb_ms.p99) | median | r2),
-         cpu_ms_per_stream_off: ($pairs | map(cpu_ms_per_stream("off"; $c; .)) | median | r3),
-         cpu_ms_per_stream_on: ($pairs | map(cpu_ms_per_stream("on"; $c; .)) | median | r3),
+         cpu_ms_per_stream_off: ($pairs | map(cpu_ms_per_stream("off"; $c; .)) | mid | if . then r3 else . end),
+         cpu_ms_per_stream_on: ($pairs | map(cpu_ms_per_stream("on"; $c; .)) | mid | if . then r3 else . end),
          rss_mib_off: ($pairs | map(run("off"; $c; .).service_rss_kb / 1024) | median | r2),
          rss_mib_on: ($pairs | map(run("on"; $c; .).service_rss_kb / 1024) | median | r2),
-         otlp_bytes_per_stream: ($pairs | map(run("on"; $c; .) | .otlp_bytes / .completed) | median | round),
+         otlp_bytes_per_stream: ($pairs | map(run("on"; $c; .) | per(.otlp_bytes; .completed)) | mid | if . then round else . end),
          errors: ($pairs | map(run("off"; $c; .).errors_total + run("on"; $c; .).errors_total) | add)}})
          | from_entries),
        targets: {errors: 0}}
