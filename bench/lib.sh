@@ -13,6 +13,7 @@ SERVICE_PORT="${BENCH_SERVICE_PORT:-18480}"
 UPSTREAM_PORT="${BENCH_UPSTREAM_PORT:-18481}"
 PROXY_PORT="${BENCH_PROXY_PORT:-18482}"
 NGINX_PORT="${BENCH_NGINX_PORT:-18483}"
+SINK_PORT="${BENCH_SINK_PORT:-18484}"
 # The service's JVM runs as the Dockerfile runs it (its JAVA_OPTS, read from there) in a container
 # limited to 1 GiB, which -XX:MaxRAM stands in for: the heap is sized from it, not from this machine.
 DOCKERFILE_JAVA_OPTS="$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' "$ROOT_DIR/Dockerfile")"
@@ -27,6 +28,12 @@ mkdir -p "$LOG_DIR" "$RESULTS_DIR"
 
 # Many sockets per process in the large scenarios.
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+# jq definitions the scenarios' summaries share: the median of a list, and rounding to 3 or 2 decimals.
+JQ_DEFS='
+    def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+    def r3: . * 1000 | round / 1000;
+    def r2: . * 100 | round / 100;'
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -117,6 +124,21 @@ start_proxy() {
   PROXY_PID=$!
   BENCH_PIDS+=("$PROXY_PID")
   wait_ready "$out" "$PROXY_PID" proxy
+}
+
+# start_sink: the OTLP receiver that accepts and drops (OtlpSink), for the tracing scenario. Sets SINK_PID.
+start_sink() {
+  port_free "$SINK_PORT" || die "port $SINK_PORT is in use (set BENCH_SINK_PORT)"
+  local out="$LOG_DIR/otlp-sink.log"
+  java -Xms64m -Xmx256m -XX:+UseSerialGC -jar "$BENCH_JAR" otlp-sink --host 127.0.0.1 --port "$SINK_PORT" >"$out" 2>&1 &
+  SINK_PID=$!
+  BENCH_PIDS+=("$SINK_PID")
+  wait_ready "$out" "$SINK_PID" otlp-sink
+}
+
+# What the OTLP sink has received so far: {"requests": n, "bytes": n}.
+sink_stats() {
+  curl -fs --max-time 2 "http://127.0.0.1:$SINK_PORT/stats" 2>/dev/null || echo '{"requests":-1,"bytes":-1}'
 }
 
 # ensure_nginx: sets NGINX_BIN, installing Debian's nginx-light when it is missing (as root).

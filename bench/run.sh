@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one benchmark scenario and writes bench/results/<scenario>.json.
-#   bench/run.sh short-streams | slow-streams | slow-readers | clustered | cache
+#   bench/run.sh short-streams | slow-streams | slow-readers | clustered | cache | tracing
 # Needs java 17, maven, jq and curl. Durations can be shortened with the variables below
 # (the results record what was used). Set BENCH_SKIP_BUILD=1 to reuse the jars already built.
 set -euo pipefail
@@ -8,13 +8,13 @@ source "$(dirname "$0")/lib.sh"
 
 scenario="${1:-}"
 export BENCH_SCENARIO="$scenario"
-[[ -n "$scenario" ]] || die "usage: bench/run.sh short-streams|slow-streams|slow-readers|clustered|cache"
+[[ -n "$scenario" ]] || die "usage: bench/run.sh short-streams|slow-streams|slow-readers|clustered|cache|tracing"
 command -v jq >/dev/null || die "jq is needed (apt-get install jq)"
 result="$RESULTS_DIR/${BENCH_RESULT_NAME:-$scenario}.json"
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 git_rev=$(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
 # The command as run, with the variables that change a scenario's size.
-overrides=$(env | grep -E '^(SHORT_|SLOW_|READERS|CLUSTER_|CACHE_(CALLERS|BRANDS|RAMP_MS)=|SERVICE_JAVA_OPTS=)' | sort | tr '\n' ' ' || true)
+overrides=$(env | grep -E '^(SHORT_|SLOW_|READERS|CLUSTER_|CACHE_(CALLERS|BRANDS|RAMP_MS)=|TRACE_|SERVICE_JAVA_OPTS=)' | sort | tr '\n' ' ' || true)
 
 write_result() { # JSON body -> result file, with the common header
   jq --argjson machine "$(machine_json)" --arg at "$started_at" --arg rev "$git_rev" \
@@ -99,10 +99,7 @@ short_streams() {
     fi
   done
   printf '%s\n' "${runs[@]}" | jq -s --argjson d "$duration" --argjson w "$warmup" --argjson n "$pairs" \
-    --argjson ch "$chunks" --argjson iv "$interval" --argjson ft "$first" '
-    def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-    def r3: . * 1000 | round / 1000;
-    def r2: . * 100 | round / 100;
+    --argjson ch "$chunks" --argjson iv "$interval" --argjson ft "$first" "$JQ_DEFS"'
     (map({key: .label, value: .}) | from_entries) as $r
     # per pair i at load c: the service (or the proxy) against the direct run of the same pair
     | def ratio($m; $c; $i): $r["\($m)-c\($c)-\($i)"].streams_per_s / $r["direct-c\($c)-\($i)"].streams_per_s;
@@ -430,8 +427,79 @@ cache() {
   jq -r '.figures | to_entries[] | "  \(.key): \(.value | if type == "object" then tojson else . end)"' "$result"
 }
 
+# ------------------------------------------------------------------------------------------------
+# 6. The cost of tracing: the short streams of scenario 1 at 100 and 1,000 callers, through a node
+#    with tracing off and one with it on, every request sampled (always_on) and exported over
+#    OTLP/HTTP to a receiver that accepts and drops (bench otlp-sink). Off and on alternate, a fresh
+#    node each time warmed the same way, TRACE_PAIRS times; the figures are the medians of the pairs.
+tracing() {
+  local duration="${TRACE_DURATION_S:-20}" warmup="${TRACE_WARMUP_S:-5}" pairs="${TRACE_PAIRS:-2}"
+  local warm="${TRACE_WARM_S:-30}" chunks=40 interval=10 first=5
+  start_upstream "$chunks" "$interval" "$first"
+  start_sink
+  local url="http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee"
+  local runs=() i mode c label line s0 s1
+  for i in $(seq 1 "$pairs"); do
+    for mode in off on; do
+      if [[ $mode == on ]]; then
+        start_service OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$SINK_PORT" OTEL_TRACES_SAMPLER=always_on
+      else
+        start_service
+      fi
+      log "warming up the $mode node (not measured): ${warm} s at 1,000 callers, then ${warm} s at 100"
+      run_load "warm-$mode-$i" --url "$url" --concurrency 1000 --duration "$warm" --quiet >/dev/null
+      run_load "warm-$mode-c100-$i" --url "$url" --concurrency 100 --duration "$warm" --quiet >/dev/null
+      for c in 100 1000; do
+        label="$mode-c$c-$i"
+        service_alive
+        wait_quiet
+        log "run $label: $duration s ($warmup s warm-up)"
+        s0=$(sink_stats)
+        line=$(run_load "$label" --url "$url" --accept text/plain --concurrency "$c" --duration "$duration" \
+          --warmup "$warmup")
+        # What the last batches of the run still had to send (the SDK sends every 5 s by default).
+        [[ $mode == on ]] && sleep 6
+        s1=$(sink_stats)
+        line=$(jq -c --argjson a "$s0" --argjson b "$s1" --argjson rss "$(rss_kb "$SERVICE_PID")" \
+          '. + {otlp_requests: ($b.requests - $a.requests), otlp_bytes: ($b.bytes - $a.bytes), service_rss_kb: $rss}' \
+          <<<"$line")
+        runs+=("$line")
+      done
+      stop_pid "$SERVICE_PID"
+    done
+  done
+  printf '%s\n' "${runs[@]}" | jq -s --argjson d "$duration" --argjson w "$warmup" --argjson n "$pairs" \
+    --argjson ch "$chunks" --argjson iv "$interval" --argjson ft "$first" "$JQ_DEFS"'
+    (map({key: .label, value: .}) | from_entries) as $r
+    | def run($m; $c; $i): $r["\($m)-c\($c)-\($i)"];
+      # a run that completed nothing (a smoke of a few seconds) gives no figure rather than a division by zero
+      def per($a; $b): if $b > 0 then $a / $b else null end;
+      def mid: map(select(. != null)) | if length > 0 then median else null end;
+      def cpu_ms_per_stream($m; $c; $i): run($m; $c; $i) | per(.service_cpu_s * 1000; .completed);
+      [range(1; $n + 1)] as $pairs
+    | {scenario: "tracing",
+       upstream: {chunks: $ch, chunk_interval_ms: $iv, first_token_delay_ms: $ft},
+       duration_s: $d, warmup_s: $w, pairs: $n,
+       method: "off and on alternate, a fresh node each, warmed alike; on = OTEL_TRACES_SAMPLER=always_on to an OTLP/HTTP sink that drops; service CPU over the whole run (warm-up included) per completed stream",
+       runs: .,
+       figures: ([100, 1000] | map(. as $c | {key: "c\($c)", value: {
+         throughput_ratio_on_off: ($pairs | map(per(run("on"; $c; .).streams_per_s; run("off"; $c; .).streams_per_s)) | mid | if . then r3 else . end),
+         ttfb_p50_added_ms: ($pairs | map(run("on"; $c; .).ttfb_ms.p50 - run("off"; $c; .).ttfb_ms.p50) | median | r2),
+         ttfb_p99_added_ms: ($pairs | map(run("on"; $c; .).ttfb_ms.p99 - run("off"; $c; .).ttfb_ms.p99) | median | r2),
+         cpu_ms_per_stream_off: ($pairs | map(cpu_ms_per_stream("off"; $c; .)) | mid | if . then r3 else . end),
+         cpu_ms_per_stream_on: ($pairs | map(cpu_ms_per_stream("on"; $c; .)) | mid | if . then r3 else . end),
+         rss_mib_off: ($pairs | map(run("off"; $c; .).service_rss_kb / 1024) | median | r2),
+         rss_mib_on: ($pairs | map(run("on"; $c; .).service_rss_kb / 1024) | median | r2),
+         otlp_bytes_per_stream: ($pairs | map(run("on"; $c; .) | per(.otlp_bytes; .completed)) | mid | if . then round else . end),
+         errors: ($pairs | map(run("off"; $c; .).errors_total + run("on"; $c; .).errors_total) | add)}})
+         | from_entries),
+       targets: {errors: 0}}
+    | .targets.errors_met = ([.figures[].errors] | add == 0)' | write_result
+  jq -r '.figures | to_entries[] | "  \(.key): \(.value | tojson)"' "$result"
+}
+
 case "$scenario" in
-  short-streams|slow-streams|slow-readers|clustered|cache)
+  short-streams|slow-streams|slow-readers|clustered|cache|tracing)
     build_all
     case "$scenario" in
       cache) cache ;;
@@ -439,6 +507,7 @@ case "$scenario" in
       short-streams) short_streams ;;
       slow-streams) slow_streams ;;
       slow-readers) slow_readers ;;
+      tracing) tracing ;;
     esac ;;
-  *) die "unknown scenario '$scenario': short-streams|slow-streams|slow-readers|clustered|cache" ;;
+  *) die "unknown scenario '$scenario': short-streams|slow-streams|slow-readers|clustered|cache|tracing" ;;
 esac

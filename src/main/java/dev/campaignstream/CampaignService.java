@@ -19,6 +19,7 @@ import dev.campaignstream.ops.WorkerOpsVerticle;
 import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.simulator.OpenAiSimulator;
 import dev.campaignstream.simulator.SimulatorOptions;
+import dev.campaignstream.trace.Tracing;
 import dev.campaignstream.worker.OpenAiVerticle;
 import dev.campaignstream.worker.WorkerLoad;
 import io.vertx.core.DeploymentOptions;
@@ -50,18 +51,20 @@ public final class CampaignService {
   private String httpDeployment;
   private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
   private final ConnectionCap connections;
+  private final Tracing tracing;
   private ManagementVerticle management;
 
   private CampaignService(Vertx vertx, AppConfig config, OpenAiSimulator simulator, CampaignCache cache,
-      KeysFileWatch keys) {
+      KeysFileWatch keys, Tracing tracing) {
     this.vertx = vertx;
+    this.tracing = tracing;
     this.config = config;
     this.simulator = simulator;
     ServiceMetrics metrics = ServiceMetrics.create(BackendRegistries.getDefaultNow());
     this.connections = new ConnectionCap(config.http().maxConnections());
     this.front = new FrontNode(ApiContract.load(), new StreamLimiter(config.http().maxConcurrentStreams()), metrics,
         new Lifecycle(), new Campaigns(cache, config.cache(), config.openai().model()), workerLoad, keys,
-        config.management().separate());
+        config.management().separate(), tracing);
     metrics.gauge("campaign.streams.active", "http", "Streams open now", front.limiter()::active);
     metrics.gauge("campaign.streams.active", "worker", "Streams open now", workerLoad::streams);
     metrics.gauge("campaign.buffered.chunks", "worker", "Chunks parsed from OpenAI, waiting for the caller's credit",
@@ -71,6 +74,11 @@ public final class CampaignService {
   }
 
   public static Future<CampaignService> start(Vertx vertx, AppConfig config) {
+    return start(vertx, config, Tracing.OFF);
+  }
+
+  /** @param tracing the traces {@code vertx} was built with ({@link Tracing#install}) */
+  public static Future<CampaignService> start(Vertx vertx, AppConfig config, Tracing tracing) {
     // The simulator stands in for OpenAI where the workers run.
     Future<OpenAiSimulator> simulator = config.demo() && config.role().runsWorkers()
         ? OpenAiSimulator.start(vertx, SimulatorOptions.demo())
@@ -82,7 +90,7 @@ public final class CampaignService {
             sim.baseUrl());
       }
       return callerKeys(vertx, effective).compose(keys -> cache(vertx, effective).compose(cache -> {
-        CampaignService service = new CampaignService(vertx, effective, sim, cache, keys);
+        CampaignService service = new CampaignService(vertx, effective, sim, cache, keys, tracing);
         return service.deploy().map(service);
       }));
     });
@@ -135,7 +143,7 @@ public final class CampaignService {
     Future<Void> workers = !config.role().runsWorkers() ? Future.<Void>succeededFuture() : vertx.deployVerticle(
             () -> new OpenAiVerticle(config.openai(), config.stream(),
                 new OpenAck.Worker(config.nodeName(), config.openai().model(), config.demo()), workerLoad,
-                front.metrics()),
+                front.metrics(), tracing),
             new DeploymentOptions().setInstances(config.workerInstances()))
         .onSuccess(id -> workerDeployment = id)
         .mapEmpty();

@@ -5,6 +5,7 @@ import com.hazelcast.config.XmlConfigBuilder;
 import dev.campaignstream.config.CacheSettings;
 import dev.campaignstream.config.ClusterSettings;
 import dev.campaignstream.ops.MetricsSetup;
+import dev.campaignstream.trace.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -27,12 +28,12 @@ public final class ClusteredVertx {
   private ClusteredVertx() {
   }
 
-  public static Future<Vertx> start(ClusterSettings settings, CacheSettings cache) {
+  public static Future<Vertx> start(ClusterSettings settings, CacheSettings cache, Tracing tracing) {
     VertxOptions options = MetricsSetup.options().setEventBusOptions(new EventBusOptions()
         .setHost(settings.host())
         .setPort(settings.eventBusPort())
         .setClusterPublicHost(settings.host()));
-    return MetricsSetup.builder()
+    return tracing.install(MetricsSetup.builder())
         .with(options)
         .withClusterManager(new HazelcastClusterManager(hazelcastConfig(settings, cache)))
         .buildClustered();

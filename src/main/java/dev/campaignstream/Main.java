@@ -9,6 +9,7 @@ import dev.campaignstream.keys.InvalidKeysFileException;
 import dev.campaignstream.keys.KeyMaker;
 import dev.campaignstream.keys.KeysFile;
 import dev.campaignstream.ops.MetricsSetup;
+import dev.campaignstream.trace.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -60,11 +61,12 @@ public final class Main {
       System.exit(2);
     }
     checkCallerAuth(config);
+    Tracing tracing = tracing(config);
     Future<Vertx> vertx = config.cluster().enabled()
-        ? ClusteredVertx.start(config.cluster(), config.cache())
-        : Future.succeededFuture(MetricsSetup.vertx());
-    vertx.compose(started -> CampaignService.start(started, config)
-            .onSuccess(service -> drainOnSigterm(started, service)))
+        ? ClusteredVertx.start(config.cluster(), config.cache(), tracing)
+        : Future.succeededFuture(tracing.install(MetricsSetup.builder()).build());
+    vertx.compose(started -> CampaignService.start(started, config, tracing)
+            .onSuccess(service -> drainOnSigterm(started, service, tracing)))
         .onFailure(failure -> {
           LOG.error("Start-up failed: {}", failure.getMessage(), failure);
           System.exit(1);
@@ -107,6 +109,17 @@ public final class Main {
     }
   }
 
+  /** A bad OTEL_* value (an unknown sampler, say) stops the start with one line, as a bad setting does. */
+  private static Tracing tracing(AppConfig config) {
+    try {
+      return Tracing.fromEnvironment(config.traceContent());
+    } catch (RuntimeException e) {
+      System.err.println("Cannot set up tracing from the OTEL_* settings: " + e.getMessage());
+      System.exit(2);
+      return null;
+    }
+  }
+
   private static String value(String[] args, int index, String problem) {
     if (index >= args.length) {
       throw new IllegalArgumentException(problem);
@@ -133,7 +146,7 @@ public final class Main {
    * SIGTERM drains the node, then the process exits 0: an orchestrator stopping a healthy node
    * must not see a failure. Halting skips the JVM's default exit status for a signal (143).
    */
-  private static void drainOnSigterm(Vertx vertx, CampaignService service) {
+  private static void drainOnSigterm(Vertx vertx, CampaignService service, Tracing tracing) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("SIGTERM: draining");
       long budgetMs = service.config().http().drainTimeoutMs() + 10_000;
@@ -141,6 +154,8 @@ public final class Main {
       try {
         service.shutdown().toCompletionStage().toCompletableFuture().get(budgetMs, TimeUnit.MILLISECONDS);
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // The spans of the streams that just drained are still buffered.
+        tracing.shutdown(5_000);
         LOG.info("Stopped cleanly");
       } catch (Exception e) {
         LOG.error("Shutdown did not complete cleanly: {}", e.toString());

@@ -10,6 +10,7 @@ package dev.campaignstream.config;
  * @param demo            when true, OpenAI is replaced by the built-in simulator and no key is needed
  * @param auth            how callers are authenticated
  * @param management      where the operators' endpoints are served
+ * @param traceContent    when true, traces carry the brand and the campaign's text
  */
 public record AppConfig(
     HttpSettings http,
@@ -23,17 +24,19 @@ public record AppConfig(
     int workerInstances,
     boolean demo,
     AuthSettings auth,
-    ManagementSettings management) {
+    ManagementSettings management,
+    boolean traceContent) {
 
   public AppConfig withOpenAi(OpenAiSettings settings) {
     return new AppConfig(http, settings, stream, cache, cluster, role, nodeName, httpInstances, workerInstances, demo, auth,
-        management);
+        management, traceContent);
   }
 
   /** Applies the command line: {@code --demo}, {@code --cluster}, {@code --role}. */
   public AppConfig withFlags(boolean demoFlag, boolean clusterFlag, NodeRole roleFlag) {
     return new AppConfig(http, openai, stream, cache, clusterFlag ? cluster.enable() : cluster,
-        roleFlag == null ? role : roleFlag, nodeName, httpInstances, workerInstances, demo || demoFlag, auth, management);
+        roleFlag == null ? role : roleFlag, nodeName, httpInstances, workerInstances, demo || demoFlag, auth, management,
+        traceContent);
   }
 
   /** Only workers call OpenAI, so only they need its key. */

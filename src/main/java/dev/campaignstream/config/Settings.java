@@ -107,6 +107,9 @@ public final class Settings {
 
   public static final Setting<Boolean> DEMO = flag("demo", "DEMO_MODE", "false");
 
+  /** Tracing itself is turned on by the standard OTEL_* variables, which the OpenTelemetry SDK reads. */
+  public static final Setting<Boolean> TRACE_CONTENT = flag("trace.content", "TRACE_CONTENT", "false");
+
   public static final Setting<NodeRole> NODE_ROLE =
       declare("node.role", "NODE_ROLE", Default.of("all"), SettingType.NODE_ROLE, any());
   public static final Setting<String> NODE_NAME = declare("node.name", "NODE_NAME",

@@ -1,5 +1,6 @@
 package dev.campaignstream.front;
 
+import dev.campaignstream.trace.CallerSpan;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,9 @@ final class AccessRecord {
   String outcome;
   /** The {@link dev.campaignstream.protocol.StreamError#kind()} a caller was answered with, if any. */
   String error = "-";
+  int errorStatus;
+  /** The request's server span, when traced: told the same as the log line, before the response ends. */
+  CallerSpan span = CallerSpan.NONE;
   long firstChunkNanos;
   long chunks;
 
@@ -45,6 +49,16 @@ final class AccessRecord {
       firstChunkNanos = now;
     }
     chunks += pieces;
+  }
+
+  /** The caller's stream ended with {@code outcome} (the response has not ended yet). */
+  void ended(String outcome) {
+    span.ended(outcome, named(cache), named(error), errorStatus,
+        chunks == 0 ? -1 : millis(firstChunkNanos - startedNanos), chunks, named(worker));
+  }
+
+  private static String named(String value) {
+    return "-".equals(value) ? null : value;
   }
 
   private void log(RoutingContext rc, String requestId, boolean responseEnded) {

@@ -61,12 +61,14 @@ final class Callers {
   /** Answers a caller that no stream will serve; counted and logged like a stream's error. */
   void refuse(HttpServerResponse response, AccessRecord access, StreamError error) {
     errorSent(access, error);
+    access.ended("rejected");
     Problem.of(error).send(response);
   }
 
   /** Every error a caller is sent is named in its access-log line and counted by kind. */
   void errorSent(AccessRecord access, StreamError error) {
     access.error = error.kind();
+    access.errorStatus = error.status();
     metrics.callerError(error.status(), error.kind());
   }
 
@@ -85,6 +87,7 @@ final class Callers {
   /** A caller finished: its slot is free again. */
   void callerDone(CallerStream caller, AccessRecord access) {
     if (callers.remove(caller)) {
+      access.ended(access.outcome);
       limiter.release();
       metrics.streamEnded(access.representation, access.outcome, System.nanoTime() - access.startedNanos);
     }

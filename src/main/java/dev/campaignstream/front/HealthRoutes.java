@@ -4,6 +4,7 @@ import dev.campaignstream.ops.WorkerHealth;
 import dev.campaignstream.protocol.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -42,7 +43,7 @@ public final class HealthRoutes {
             return;
           }
           vertx.eventBus()
-              .<JsonObject>request(Addresses.PROBE, new JsonObject(), new DeliveryOptions().setSendTimeout(PROBE_TIMEOUT_MS))
+              .<JsonObject>request(Addresses.PROBE, new JsonObject(), new DeliveryOptions().setSendTimeout(PROBE_TIMEOUT_MS).setTracingPolicy(TracingPolicy.IGNORE))
               .onSuccess(reply -> {
                 String circuit = reply.body().getString("circuit");
                 promise.complete("OPEN".equals(circuit)

@@ -10,6 +10,7 @@ import dev.campaignstream.front.edge.TlsFiles;
 import dev.campaignstream.front.sink.CampaignSink;
 import dev.campaignstream.keys.KeyVerifier;
 import dev.campaignstream.front.sink.Representation;
+import dev.campaignstream.keys.CallerKey;
 import dev.campaignstream.sharing.CampaignRequest;
 import dev.campaignstream.sharing.WorkerLinks;
 
@@ -176,6 +177,9 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void campaign(RoutingContext rc) {
+    CallerKey key = rc.get(CallerKey.CONTEXT_KEY);
+    AccessRecord.of(rc).span = node.tracing().caller();
+    AccessRecord.of(rc).span.started(rc.get(REQUEST_ID), key == null ? null : key.name());
     if (node.lifecycle().draining()) {
       callers.refuse(rc.response(), AccessRecord.of(rc),
           new StreamError(503, "shutting_down", "This node is shutting down, try again", 1L));

@@ -1,6 +1,8 @@
 package dev.campaignstream.protocol;
 
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.tracing.TracingPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +16,12 @@ import java.util.concurrent.TimeUnit;
  * is lost, and with it every stream we share with it. Runs on its verticle's event loop only.
  */
 public final class Peers {
+
+  /**
+   * Frames (chunks, credits, cancels, pings) are never traced: a stream's trace holds its handshake,
+   * not a span per piece of text.
+   */
+  public static final DeliveryOptions FRAMES = new DeliveryOptions().setTracingPolicy(TracingPolicy.IGNORE);
 
   private final EventBus bus;
   private final String self;
@@ -30,7 +38,7 @@ public final class Peers {
 
   /** The peer at {@code inbox}, for one more stream; heard from now (the handshake is a message from it). */
   public Peer attach(String inbox) {
-    Peer peer = byInbox.computeIfAbsent(inbox, address -> new Peer(bus.sender(address)));
+    Peer peer = byInbox.computeIfAbsent(inbox, address -> new Peer(bus.sender(address, FRAMES)));
     peer.streams++;
     peer.heard();
     return peer;

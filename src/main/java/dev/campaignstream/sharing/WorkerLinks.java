@@ -84,7 +84,7 @@ public final class WorkerLinks {
   private void accepted(LiveCampaign campaign, OpenAck ack) {
     if (campaigns.get(campaign.id()) != campaign) {
       // Every caller left, and the campaign was forgotten, while the handshake was under way.
-      bus.send(ack.inbox(), new Frame.Cancel(campaign.id()));
+      bus.send(ack.inbox(), new Frame.Cancel(campaign.id()), Peers.FRAMES);
       return;
     }
     campaign.accepted(ack, peers.attach(ack.inbox()));

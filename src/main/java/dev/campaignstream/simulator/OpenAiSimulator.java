@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -64,7 +65,8 @@ public final class OpenAiSimulator {
         .setCompressionSupported(false) // compression would buffer the stream
         .setReuseAddress(true)
         .setAcceptBacklog(1024)         // many clients may connect at once in load tests
-        .setIdleTimeout(0);             // hang / stall must stay open until the client gives up
+        .setIdleTimeout(0)              // hang / stall must stay open until the client gives up
+        .setTracingPolicy(TracingPolicy.IGNORE); // it stands in for OpenAI: no spans of the service's own
     sim.server = vertx.createHttpServer(serverOptions).requestHandler(sim::handle);
     return sim.server.listen().map(s -> {
       LOG.info("OpenAI simulator listening on {} (auth {})", sim.baseUrl(),

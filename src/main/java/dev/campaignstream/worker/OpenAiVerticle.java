@@ -5,6 +5,7 @@ import dev.campaignstream.config.StreamSettings;
 import dev.campaignstream.ops.ServiceMetrics;
 import dev.campaignstream.protocol.FrameCodec;
 import dev.campaignstream.protocol.OpenAck;
+import dev.campaignstream.trace.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -25,6 +26,7 @@ public final class OpenAiVerticle extends VerticleBase {
   private final OpenAck.Worker identity;
   private final WorkerLoad load;
   private final ServiceMetrics metrics;
+  private final Tracing tracing;
   private HttpClient client;
   private WorkerStreams streams;
 
@@ -32,9 +34,11 @@ public final class OpenAiVerticle extends VerticleBase {
    * @param identity  this worker's node, model, and whether it calls the built-in simulator, told to callers
    * @param load      the node's count of what its workers hold, shared by all instances
    * @param metrics   where the worker's figures go
+   * @param tracing   the node's traces, off or on
    */
   public OpenAiVerticle(OpenAiSettings settings, StreamSettings streamSettings, OpenAck.Worker identity,
-      WorkerLoad load, ServiceMetrics metrics) {
+      WorkerLoad load, ServiceMetrics metrics, Tracing tracing) {
+    this.tracing = tracing;
     this.identity = identity;
     this.load = load;
     this.metrics = metrics;
@@ -58,7 +62,7 @@ public final class OpenAiVerticle extends VerticleBase {
             .setReceiveBufferSize(UPSTREAM_READ_BYTES)
             .setDecompressionSupported(true),
         new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
-    streams = new WorkerStreams(vertx, client, settings, streamSettings, identity, load, metrics);
+    streams = new WorkerStreams(vertx, client, settings, streamSettings, identity, load, metrics, tracing);
     return streams.start();
   }
 

@@ -6,6 +6,7 @@ import dev.campaignstream.protocol.Frame;
 import dev.campaignstream.protocol.OpenStream;
 import dev.campaignstream.protocol.Peer;
 import dev.campaignstream.protocol.StreamError;
+import dev.campaignstream.trace.ChatSpan;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientRequest;
@@ -66,6 +67,7 @@ final class WorkerStream {
   private final OpenStream open;
   private final Peer peer;
   private final Shared shared;
+  private final ChatSpan span;
   private final Runnable onClosed;
   private final CreditGate gate;
   private final long startedNanos = System.nanoTime();
@@ -83,8 +85,9 @@ final class WorkerStream {
   private JsonObject usage;
   private long lastUpstreamNanos = startedNanos;
 
-  WorkerStream(OpenStream open, Peer peer, Shared shared, Runnable onClosed) {
+  WorkerStream(OpenStream open, Peer peer, Shared shared, ChatSpan span, Runnable onClosed) {
     this.open = open;
+    this.span = span;
     this.peer = peer;
     this.shared = shared;
     this.onClosed = onClosed;
@@ -109,7 +112,8 @@ final class WorkerStream {
   void call() {
     to(State.CALLING);
     int attempt = ++attempts;
-    shared.call().attempt(open, created -> request = created, () -> state == State.CLOSED || attempt != attempts)
+    span.around(() -> shared.call().attempt(open, created -> request = created,
+            () -> state == State.CLOSED || attempt != attempts))
         .onSuccess(answer -> {
           if (answer != null) {
             answered(attempt, answer);
@@ -145,6 +149,7 @@ final class WorkerStream {
       return;
     }
     gate.clear();
+    span.cancelled();
     // Closed first: the reset fails the call in flight, which must read as the caller's doing.
     close();
     resetUpstream();
@@ -156,6 +161,7 @@ final class WorkerStream {
       return;
     }
     gate.clear();
+    span.failed(error.kind());
     // Closed first: a frame the bus cannot deliver (the HTTP side stopping too) cancels the stream.
     close();
     send(new Frame.Failed(id(), error));
@@ -270,7 +276,9 @@ final class WorkerStream {
     if (chunk.hasContent()) {
       if (seq == 0) {
         shared.metrics().firstTokenFromUpstream(System.nanoTime() - startedNanos);
+        span.firstToken(System.nanoTime() - startedNanos);
       }
+      span.text(chunk.content());
       gate.offer(new Frame.Chunk(id(), ++seq, chunk.content()));
       if (gate.holding() && !paused) {
         paused = true;
@@ -291,6 +299,7 @@ final class WorkerStream {
     }
     if (doneSeen || finishReason != null) {
       shared.metrics().usage(usage);
+      span.completed(finishReason == null ? "stop" : finishReason, usage);
       finish(new Frame.End(id(), finishReason == null ? "stop" : finishReason, usage));
     } else if (!eventSeen) {
       fail(UpstreamErrors.notEventStream());
@@ -346,6 +355,7 @@ final class WorkerStream {
       gate.clear();
     }
     LOG.info("Stream {} (request {}) failed: {} {}", id(), open.requestId(), error.status(), error.kind());
+    span.failed(error.kind());
     finish(new Frame.Failed(id(), error));
     resetUpstream();
   }
@@ -383,6 +393,7 @@ final class WorkerStream {
 
   private void close() {
     to(State.CLOSED);
+    span.end(attempts);
     onClosed.run();
   }
 

@@ -10,6 +10,8 @@ import dev.campaignstream.protocol.OpenStream;
 import dev.campaignstream.protocol.Peer;
 import dev.campaignstream.protocol.Peers;
 import dev.campaignstream.protocol.StreamError;
+import dev.campaignstream.trace.ChatSpan;
+import dev.campaignstream.trace.Tracing;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.core.Future;
@@ -19,6 +21,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +45,8 @@ final class WorkerStreams {
   private final WorkerLoad load;
   private final CircuitBreaker breaker;
   private final WorkerStream.Shared shared;
+  private final Tracing tracing;
+  private final URI upstream;
   private final String inbox = Addresses.newInbox("worker");
   private final Peers peers;
   private final Map<String, WorkerStream> streams = new HashMap<>();
@@ -50,7 +55,9 @@ final class WorkerStreams {
   private long sweepTimer = -1;
 
   WorkerStreams(Vertx vertx, HttpClient client, OpenAiSettings settings, StreamSettings streamSettings,
-      OpenAck.Worker worker, WorkerLoad load, ServiceMetrics metrics) {
+      OpenAck.Worker worker, WorkerLoad load, ServiceMetrics metrics, Tracing tracing) {
+    this.tracing = tracing;
+    this.upstream = URI.create(settings.baseUrl());
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.settings = settings;
@@ -97,12 +104,19 @@ final class WorkerStreams {
   private void open(Message<JsonObject> message) {
     OpenStream open = OpenStream.fromJson(message.body());
     Peer peer = peers.attach(open.replyTo());
+    // Before the reply, which ends the bus message's span that is its parent.
+    ChatSpan span = ChatSpan.start(tracing, new ChatSpan.Call(settings.model(), upstream.getHost(), port(upstream),
+        open.requestId(), open.prompt(), ChatRequest.SYSTEM_PROMPT));
     WorkerStream[] made = new WorkerStream[1];
-    made[0] = new WorkerStream(open, peer, shared, () -> closed(made[0]));
+    made[0] = new WorkerStream(open, peer, shared, span, () -> closed(made[0]));
     streams.put(open.streamId(), made[0]);
     load.streamOpened();
     message.reply(new OpenAck(inbox, worker).toJson());
     made[0].call();
+  }
+
+  private static int port(URI uri) {
+    return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
   }
 
   private void onFrame(Frame frame) {

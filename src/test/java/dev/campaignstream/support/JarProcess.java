@@ -36,6 +36,8 @@ public final class JarProcess implements AutoCloseable {
     Path output = Files.createTempFile("campaign-stream-", ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
     builder.environment().remove("OPENAI_API_KEY");
+    // Tracing is on only where a test turns it on.
+    builder.environment().keySet().removeIf(name -> name.startsWith("OTEL_"));
     builder.environment().put("HTTP_PORT", Integer.toString(port));
     builder.environment().putAll(env);
     return new JarProcess(builder.start(), port, output);

@@ -1,7 +1,7 @@
 package dev.campaignstream.bench;
 
 /**
- * {@code java -jar campaign-stream-bench.jar load|upstream|proxy|cache-footprint [--option value ...]}: see bench/README in
+ * {@code java -jar campaign-stream-bench.jar load|upstream|proxy|otlp-sink|cache-footprint [--option value ...]}: see bench/README in
  * BENCHMARKS.md for the options.
  */
 public final class Bench {
@@ -21,6 +21,7 @@ public final class Bench {
         case "upstream" -> UpstreamLauncher.run(new Args(argv, 1, java.util.Set.of()));
         case "proxy" -> PassThroughProxy.run(new Args(argv, 1, java.util.Set.of()));
         case "cache-footprint" -> CacheFootprint.run(new Args(argv, 1, java.util.Set.of()));
+        case "otlp-sink" -> OtlpSink.run(new Args(argv, 1, java.util.Set.of()));
         default -> {
           usage();
           yield 2;
@@ -64,6 +65,8 @@ public final class Bench {
                  [--event-loops N] [--stats-every-s 5]
                java -jar campaign-stream-bench.jar proxy [--port 18482] [--upstream-port 18481] [--event-loops N]
                  a pass-through reference (scenario 1): forwards each request to the upstream and pipes the answer back
+               java -jar campaign-stream-bench.jar otlp-sink [--port 18484]
+                 an OTLP/HTTP trace receiver that drops what it gets (the tracing scenario); GET /stats counts it
                java -jar campaign-stream-bench.jar cache-footprint [--campaigns 10000] [--deltas 600]
                  heap per cached campaign, as the cache keeps it and as a list of strings
         """);
