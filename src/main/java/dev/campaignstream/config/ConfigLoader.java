@@ -69,6 +69,6 @@ public final class ConfigLoader {
         values.get(CLUSTER_HOST), values.get(CLUSTER_PORT), values.get(CLUSTER_MEMBERS), values.get(EVENTBUS_PORT),
         values.get(CLUSTER_CONFIG));
     return new AppConfig(http, openai, stream, cache, cluster, values.get(NODE_ROLE), values.get(NODE_NAME),
-        values.get(HTTP_INSTANCES), values.get(WORKER_INSTANCES), values.get(DEMO));
+        values.get(HTTP_INSTANCES), values.get(WORKER_INSTANCES), values.get(DEMO), values.get(USAGE_LOG_FILE));
   }
 }

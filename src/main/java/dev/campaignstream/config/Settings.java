@@ -118,6 +118,10 @@ public final class Settings {
   public static final Setting<String> CLUSTER_CONFIG =
       text("cluster.config", "CLUSTER_CONFIG", "conf/hazelcast.xml", notBlank());
 
+  /** Where the usage log (one JSON line per campaign request, to bill from) is appended; apart from the access log. */
+  public static final Setting<String> USAGE_LOG_FILE =
+      text("usage.logFile", "USAGE_LOG_FILE", "logs/usage.jsonl", notBlank());
+
   /** Settings valid each on its own that must also agree with each other. */
   public static final List<SettingOrder> ORDERS = List.of(
       // A side pings after heartbeatMs of its own silence; the peer must not give up before the ping is due.

@@ -8,6 +8,7 @@ import dev.campaignstream.front.edge.RequestGate;
 import dev.campaignstream.front.edge.TlsFiles;
 import dev.campaignstream.front.sink.CampaignSink;
 import dev.campaignstream.front.sink.Representation;
+import dev.campaignstream.keys.CallerKey;
 import dev.campaignstream.sharing.CampaignRequest;
 import dev.campaignstream.sharing.WorkerLinks;
 
@@ -158,9 +159,11 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void campaign(RoutingContext rc) {
+    CallerKey key = rc.get(CallerKey.CONTEXT_KEY);
     if (node.lifecycle().draining()) {
       callers.refuse(rc.response(), AccessRecord.of(rc),
-          new StreamError(503, "shutting_down", "This node is shutting down, try again", 1L));
+          new StreamError(503, "shutting_down", "This node is shutting down, try again", 1L),
+          callers.usageOf(key, rc.get(REQUEST_ID)));
       return;
     }
     Representation representation = Representation.negotiate(rc.parsedHeaders().accept());
@@ -181,7 +184,7 @@ public final class HttpVerticle extends VerticleBase {
         rc.request().version() == HttpVersion.HTTP_1_0);
     CampaignRequest request = CampaignRequest.of(prompt, rc.get(REQUEST_ID), representation == Representation.EVENT_STREAM,
         header(rc, "Cache-Control"), header(rc, "Last-Event-ID"));
-    callers.open(rc.response(), sink, request, access);
+    callers.open(rc.response(), sink, request, access, key);
   }
 
   /** A query parameter as validated against the contract. */

@@ -37,6 +37,7 @@ public final class JarProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
     builder.environment().remove("OPENAI_API_KEY");
     builder.environment().put("HTTP_PORT", Integer.toString(port));
+    builder.environment().put("USAGE_LOG_FILE", TestService.freshUsageLog().toString());
     builder.environment().putAll(env);
     return new JarProcess(builder.start(), port, output);
   }
