@@ -16,6 +16,8 @@ import dev.campaignstream.front.edge.ConnectionCap;
 import dev.campaignstream.front.Lifecycle;
 import dev.campaignstream.sharing.Campaigns;
 import dev.campaignstream.front.StreamLimiter;
+import dev.campaignstream.keys.KeysFileWatch;
+import dev.campaignstream.ops.ManagementVerticle;
 import dev.campaignstream.ops.ServiceMetrics;
 import dev.campaignstream.ops.WorkerOpsVerticle;
 import dev.campaignstream.protocol.OpenAck;
@@ -56,17 +58,18 @@ public final class CampaignService {
   private String httpDeployment;
   private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
   private final ConnectionCap connections;
+  private ManagementVerticle management;
 
   private CampaignService(Vertx vertx, AppConfig config, OpenAiSimulator simulator, CampaignCache cache,
-      Spending spending) {
+      KeysFileWatch keys, Spending spending) {
     this.vertx = vertx;
     this.config = config;
     this.simulator = simulator;
     ServiceMetrics metrics = ServiceMetrics.create(BackendRegistries.getDefaultNow());
     this.connections = new ConnectionCap(config.http().maxConnections());
     this.front = new FrontNode(ApiContract.load(), new StreamLimiter(config.http().maxConcurrentStreams()), metrics,
-        new Lifecycle(), new Campaigns(cache, config.cache(), config.openai().model()), workerLoad, spending.budgets(),
-        spending.usage());
+        new Lifecycle(), new Campaigns(cache, config.cache(), config.openai().model()), workerLoad, keys,
+        config.management().separate(), spending.budgets(), spending.usage());
     metrics.gauge("campaign.streams.active", "http", "Streams open now", front.limiter()::active);
     metrics.gauge("campaign.streams.active", "worker", "Streams open now", workerLoad::streams);
     metrics.gauge("campaign.buffered.chunks", "worker", "Chunks parsed from OpenAI, waiting for the caller's credit",
@@ -86,12 +89,44 @@ public final class CampaignService {
         LOG.warn("DEMO MODE: campaigns are written by the built-in OpenAI simulator at {}, not by OpenAI",
             sim.baseUrl());
       }
-      return cache(vertx, effective).compose(cache -> spending(vertx, effective).compose(spending -> {
-        CampaignService service = new CampaignService(vertx, effective, sim, cache, spending);
-        return service.deploy().map(service);
-      }));
+      return callerKeys(vertx, effective).compose(keys -> cache(vertx, effective).compose(cache ->
+          spending(vertx, effective).compose(spending -> {
+            CampaignService service = new CampaignService(vertx, effective, sim, cache, keys, spending);
+            return service.deploy().map(service);
+          })));
     });
   }
+
+  /**
+   * The caller keys a node serving the API checks, from the keys file (a file that is not valid
+   * fails the start), or null when callers are not authenticated: then a warning says so.
+   */
+  private static Future<KeysFileWatch> callerKeys(Vertx vertx, AppConfig config) {
+    if (!config.role().runsHttp()) {
+      return Future.succeededFuture();
+    }
+    return switch (config.callerAuth()) {
+      case KEYS -> deployed(vertx, new KeysFileWatch(config.auth().keysFile(), config.auth().reloadCheckMs()))
+          .recover(invalid -> Future.failedFuture(new IllegalStateException(
+              "The caller keys file " + config.auth().keysFile() + " is not valid: " + invalid.getMessage())));
+      case OPEN -> {
+        LOG.warn("OPEN SERVICE: callers are not authenticated ({}); anyone who reaches the port is served{}",
+            config.auth().mode().equals("none") ? "CALLER_AUTH=none" : "demo mode without a keys file",
+            config.auth().hasKeysFile() ? ", and the keys file " + config.auth().keysFile() + " is ignored" : "");
+        yield Future.succeededFuture();
+      }
+      case UNDECIDED -> Future.failedFuture(new IllegalStateException(OPEN_REFUSAL));
+    };
+  }
+
+  private static Future<KeysFileWatch> deployed(Vertx vertx, KeysFileWatch watch) {
+    return vertx.deployVerticle(watch).map(id -> watch);
+  }
+
+  /** Why a node that would serve OpenAI's campaigns to anyone does not start, and both ways out. */
+  public static final String OPEN_REFUSAL = "Callers are not authenticated: set CALLER_KEYS_FILE to a keys file"
+      + " (make a key with 'java -jar campaign-stream.jar keys new <name>'), or set CALLER_AUTH=none to serve"
+      + " anyone who can reach the port";
 
   /**
    * The campaign cache of this node's HTTP front: in this process for a single node; in the
@@ -154,14 +189,25 @@ public final class CampaignService {
               return verticle;
             }, new DeploymentOptions().setInstances(config.httpInstances()))
             .onSuccess(id -> httpDeployment = id)
-            .mapEmpty())
+            .compose(id -> deployManagement()))
         .onSuccess(v -> LOG.info("Node {} ({}{}) up: {}", config.nodeName(), config.role().name().toLowerCase(),
             config.cluster().enabled() ? ", clustered" : "", describe()));
   }
 
-  /** A worker-only node still serves its metrics and health to operators. */
+  /** With a management port, the operators' endpoints move there from the API's port. */
+  private Future<Void> deployManagement() {
+    if (!config.management().separate()) {
+      return Future.succeededFuture();
+    }
+    management = new ManagementVerticle(config.http().host(), config.management().port(), front.lifecycle(),
+        front.workers());
+    return vertx.deployVerticle(management).mapEmpty();
+  }
+
+  /** A worker-only node still serves its metrics and health to operators, on the management port if there is one. */
   private Future<Void> deployWorkerOps() {
-    return vertx.deployVerticle(new WorkerOpsVerticle(config.http().host(), config.http().port(), workerLoad))
+    int port = config.management().separate() ? config.management().port() : config.http().port();
+    return vertx.deployVerticle(new WorkerOpsVerticle(config.http().host(), port, workerLoad))
         .onSuccess(id -> httpDeployment = id)
         .mapEmpty();
   }
@@ -170,6 +216,9 @@ public final class CampaignService {
     StringBuilder text = new StringBuilder();
     if (config.role().runsHttp()) {
       text.append("serving on ").append(config.http().tls() ? "https://" : "http://").append(config.http().host()).append(':').append(httpPort()).append(' ');
+      if (management != null) {
+        text.append("(metrics and health on port ").append(managementPort()).append(") ");
+      }
     } else {
       text.append("metrics and health on port ").append(config.http().port()).append(", ");
     }
@@ -183,6 +232,11 @@ public final class CampaignService {
   /** The port the HTTP front listens on. */
   public int httpPort() {
     return httpVerticles.get(0).actualPort();
+  }
+
+  /** The port of the operators' endpoints when they have one of their own, else -1. */
+  public int managementPort() {
+    return management == null ? -1 : management.actualPort();
   }
 
   /** The simulator standing in for OpenAI, or null when not in demo mode. */

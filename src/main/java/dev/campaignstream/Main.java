@@ -2,18 +2,24 @@ package dev.campaignstream;
 
 import ch.qos.logback.classic.LoggerContext;
 import dev.campaignstream.config.AppConfig;
+import dev.campaignstream.config.CallerAuth;
 import dev.campaignstream.config.ConfigLoader;
 import dev.campaignstream.config.NodeRole;
+import dev.campaignstream.keys.InvalidKeysFileException;
+import dev.campaignstream.keys.KeyMaker;
+import dev.campaignstream.keys.KeysFile;
 import dev.campaignstream.ops.MetricsSetup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts a node:
- * {@code java -jar campaign-stream.jar [--demo] [--cluster] [--role all|http|worker] [--conf path/to/config.yaml]}.
+ * {@code java -jar campaign-stream.jar [--demo] [--cluster] [--role all|http|worker] [--conf path/to/config.yaml]};
+ * or makes a caller key: {@code java -jar campaign-stream.jar keys new <name>}.
  */
 public final class Main {
 
@@ -25,6 +31,10 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("keys")) {
+      keys(args);
+      return;
+    }
     boolean demo = false;
     boolean cluster = false;
     NodeRole role = null;
@@ -49,6 +59,7 @@ public final class Main {
           + "or run with --demo (or DEMO_MODE=true) to use the built-in simulator without a key");
       System.exit(2);
     }
+    checkCallerAuth(config);
     Future<Vertx> vertx = config.cluster().enabled()
         ? ClusteredVertx.start(config.cluster(), config.cache())
         : Future.succeededFuture(MetricsSetup.vertx());
@@ -58,6 +69,42 @@ public final class Main {
           LOG.error("Start-up failed: {}", failure.getMessage(), failure);
           System.exit(1);
         });
+  }
+
+  /** {@code keys new <name>}: prints a fresh key once, and its entry for the keys file. */
+  private static void keys(String[] args) {
+    if (args.length != 3 || !args[1].equals("new")) {
+      System.err.println("Usage: java -jar campaign-stream.jar keys new <name>");
+      System.exit(2);
+    }
+    try {
+      System.out.print(KeyMaker.announce(args[2]));
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage() + ". Usage: java -jar campaign-stream.jar keys new <name>");
+      System.exit(2);
+    }
+  }
+
+  /**
+   * A node serving the API either checks caller keys from a file that is valid now, or was told to be
+   * open (or is in demo mode); otherwise it stops here with one line naming both ways out.
+   */
+  private static void checkCallerAuth(AppConfig config) {
+    if (!config.role().runsHttp()) {
+      return;
+    }
+    if (config.callerAuth() == CallerAuth.UNDECIDED) {
+      System.err.println(CampaignService.OPEN_REFUSAL);
+      System.exit(2);
+    }
+    if (config.callerAuth() == CallerAuth.KEYS) {
+      try {
+        KeysFile.read(Path.of(config.auth().keysFile()));
+      } catch (InvalidKeysFileException e) {
+        System.err.println("Cannot read the caller keys file " + config.auth().keysFile() + ": " + e.getMessage());
+        System.exit(2);
+      }
+    }
   }
 
   private static String value(String[] args, int index, String problem) {

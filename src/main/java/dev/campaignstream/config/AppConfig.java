@@ -8,6 +8,8 @@ package dev.campaignstream.config;
  * @param httpInstances   HTTP verticle instances
  * @param workerInstances OpenAI worker verticle instances
  * @param demo            when true, OpenAI is replaced by the built-in simulator and no key is needed
+ * @param auth            how callers are authenticated
+ * @param management      where the operators' endpoints are served
  * @param usageLogFile    where the usage log is appended, one JSON line per campaign request
  */
 public record AppConfig(
@@ -21,21 +23,39 @@ public record AppConfig(
     int httpInstances,
     int workerInstances,
     boolean demo,
+    AuthSettings auth,
+    ManagementSettings management,
     String usageLogFile) {
 
   public AppConfig withOpenAi(OpenAiSettings settings) {
-    return new AppConfig(http, settings, stream, cache, cluster, role, nodeName, httpInstances, workerInstances, demo,
-        usageLogFile);
+    return new AppConfig(http, settings, stream, cache, cluster, role, nodeName, httpInstances, workerInstances, demo, auth,
+        management, usageLogFile);
   }
 
   /** Applies the command line: {@code --demo}, {@code --cluster}, {@code --role}. */
   public AppConfig withFlags(boolean demoFlag, boolean clusterFlag, NodeRole roleFlag) {
     return new AppConfig(http, openai, stream, cache, clusterFlag ? cluster.enable() : cluster,
-        roleFlag == null ? role : roleFlag, nodeName, httpInstances, workerInstances, demo || demoFlag, usageLogFile);
+        roleFlag == null ? role : roleFlag, nodeName, httpInstances, workerInstances, demo || demoFlag, auth, management,
+        usageLogFile);
   }
 
   /** Only workers call OpenAI, so only they need its key. */
   public boolean needsApiKey() {
     return role.runsWorkers() && !demo;
+  }
+
+  /**
+   * Whether this node's API asks for caller keys: {@code auth.mode} when set, otherwise keys with a
+   * keys file, open in demo mode (the simulator costs nothing), and undecided with a real OpenAI
+   * behind it. A node that serves no API decides nothing.
+   */
+  public CallerAuth callerAuth() {
+    if (auth.mode().equals("none")) {
+      return CallerAuth.OPEN;
+    }
+    if (auth.mode().equals("keys") || auth.hasKeysFile()) {
+      return CallerAuth.KEYS;
+    }
+    return demo || !role.runsHttp() ? CallerAuth.OPEN : CallerAuth.UNDECIDED;
   }
 }

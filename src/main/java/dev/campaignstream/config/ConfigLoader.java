@@ -69,6 +69,8 @@ public final class ConfigLoader {
         values.get(CLUSTER_HOST), values.get(CLUSTER_PORT), values.get(CLUSTER_MEMBERS), values.get(EVENTBUS_PORT),
         values.get(CLUSTER_CONFIG));
     return new AppConfig(http, openai, stream, cache, cluster, values.get(NODE_ROLE), values.get(NODE_NAME),
-        values.get(HTTP_INSTANCES), values.get(WORKER_INSTANCES), values.get(DEMO), values.get(USAGE_LOG_FILE));
+        values.get(HTTP_INSTANCES), values.get(WORKER_INSTANCES), values.get(DEMO),
+        new AuthSettings(values.get(AUTH_KEYS_FILE), values.get(AUTH_MODE), values.get(AUTH_RELOAD_CHECK_MS)),
+        ManagementSettings.of(values.get(MANAGEMENT_PORT)), values.get(USAGE_LOG_FILE));
   }
 }

@@ -31,6 +31,19 @@ public record SettingRule<T>(String requirement, Predicate<T> test) {
     return new SettingRule<>("must be a port from 0 to 65535", between(0, 65_535).test());
   }
 
+  /** One of the values, or empty for the setting's described default. */
+  public static SettingRule<String> oneOf(String... allowed) {
+    java.util.List<String> values = java.util.List.of(allowed);
+    return new SettingRule<>("must be " + String.join(" or ", values) + " (or left unset)",
+        value -> value.isEmpty() || values.contains(value.trim()));
+  }
+
+  /** A port that may be left unset. */
+  public static SettingRule<String> optionalPort() {
+    return new SettingRule<>("must be a port from 0 to 65535 (or left unset)",
+        value -> value.isBlank() || value.trim().matches("[0-9]{1,5}") && Integer.parseInt(value.trim()) <= 65_535);
+  }
+
   public static SettingRule<String> notBlank() {
     return new SettingRule<>("must not be blank", value -> !value.isBlank());
   }

@@ -118,6 +118,16 @@ public final class Settings {
   public static final Setting<String> CLUSTER_CONFIG =
       text("cluster.config", "CLUSTER_CONFIG", "conf/hazelcast.xml", notBlank());
 
+  /** Empty: callers are not authenticated, which AuthSettings allows only when asked (auth.mode none) or in demo mode. */
+  public static final Setting<String> AUTH_KEYS_FILE = optionalText("auth.keysFile", "CALLER_KEYS_FILE");
+  /** Empty means "keys when a keys file is set"; see {@link AppConfig#callerAuth()}. */
+  public static final Setting<String> AUTH_MODE = declare("auth.mode", "CALLER_AUTH",
+      Default.described("keys with a keys file", () -> ""), SettingType.TEXT, SettingRule.oneOf("keys", "none"));
+  public static final Setting<Long> AUTH_RELOAD_CHECK_MS =
+      wholeNumber("auth.reloadCheckMs", "CALLER_KEYS_RELOAD_CHECK_MS", "2000", atLeast(1));
+  /** Empty: /metrics and /health/* stay on http.port. */
+  public static final Setting<String> MANAGEMENT_PORT = declare("management.port", "MANAGEMENT_PORT",
+      Default.described("none", () -> ""), SettingType.TEXT, SettingRule.optionalPort());
   /** Where the usage log (one JSON line per campaign request, to bill from) is appended; apart from the access log. */
   public static final Setting<String> USAGE_LOG_FILE =
       text("usage.logFile", "USAGE_LOG_FILE", "logs/usage.jsonl", notBlank());

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * One access-log line per request, written when the response ends or the connection closes:
  * request id, method, path (never the query, which holds the brand), status, representation,
  * duration, time to first chunk, chunks, outcome, the kind of error the caller got, the worker,
- * and how the cache answered.
+ * how the cache answered, and the name of the caller's key (never the key).
  */
 final class AccessRecord {
 
@@ -22,6 +22,8 @@ final class AccessRecord {
   String representation = "-";
   String worker = "-";
   String cache = "-";
+  /** The name of the caller's key in the keys file, valid or disabled; {@code -} without one. */
+  String key = "-";
   String outcome;
   /** The {@link dev.campaignstream.protocol.StreamError#kind()} a caller was answered with, if any. */
   String error = "-";
@@ -63,6 +65,7 @@ final class AccessRecord {
         .addKeyValue("error", error)
         .addKeyValue("worker", worker)
         .addKeyValue("cache", cache)
+        .addKeyValue("key", key)
         .log("{} {} {}", rc.request().method().name(), path, status);
   }
 

@@ -1,5 +1,6 @@
 package dev.campaignstream.front;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,14 +58,21 @@ public final class ApiContract {
    * {@code application/yaml}) and a relative server URL ({@code /}, which lets generated clients
    * and the docs call whatever host serves the document). The router validates requests only and
    * mounts the routes at the root either way, so its copy goes without response bodies and
-   * servers; consumers get the full document.
+   * servers; consumers get the full document. It goes without security requirements too: the
+   * builder would want a Vert.x authentication provider for each scheme, where the service checks
+   * keys itself ({@code CallerAuthentication}, on the operations {@link #securedOperations()} names)
+   * to answer with problem documents and count refusals.
    */
   public JsonObject forRouter() {
     JsonObject copy = json.copy();
     copy.remove("servers");
+    copy.remove("security");
     copy.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).forEach(operation -> {
-      if (operation.getValue() instanceof JsonObject op && op.getJsonObject("responses") != null) {
-        withoutContent(op.getJsonObject("responses"));
+      if (operation.getValue() instanceof JsonObject op) {
+        op.remove("security");
+        if (op.getJsonObject("responses") != null) {
+          withoutContent(op.getJsonObject("responses"));
+        }
       }
     }));
     JsonObject components = copy.getJsonObject("components");
@@ -84,6 +92,23 @@ public final class ApiContract {
     json.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).forEach(operation -> {
       if (operation.getValue() instanceof JsonObject op && op.containsKey("operationId")) {
         ids.add(op.getString("operationId"));
+      }
+    }));
+    return ids;
+  }
+
+  /** The operations that need a caller key: those whose {@code security}, or else the document's, is not empty. */
+  public Set<String> securedOperations() {
+    JsonArray global = json.getJsonArray("security", new JsonArray());
+    Set<String> ids = new TreeSet<>();
+    json.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).forEach(operation -> {
+      if (operation.getValue() instanceof JsonObject op && op.containsKey("operationId")) {
+        JsonArray security = op.getJsonArray("security", global);
+        boolean open = security.isEmpty() || security.stream().anyMatch(requirement ->
+            requirement instanceof JsonObject alternative && alternative.isEmpty());
+        if (!open) {
+          ids.add(op.getString("operationId"));
+        }
       }
     }));
     return ids;

@@ -30,7 +30,7 @@ public final class HealthRoutes {
         HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK())));
   }
 
-  static HealthCheckHandler readiness(Vertx vertx, Lifecycle lifecycle, WorkerHealth ownWorkers) {
+  public static HealthCheckHandler readiness(Vertx vertx, Lifecycle lifecycle, WorkerHealth ownWorkers) {
     HealthChecks checks = HealthChecks.create(vertx)
         .register("accepting", promise -> promise.complete(lifecycle.draining()
             ? Status.KO(new JsonObject().put("reason", "shutting down")) : Status.OK()))

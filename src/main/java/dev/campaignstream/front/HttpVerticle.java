@@ -7,6 +7,7 @@ import dev.campaignstream.front.edge.MethodPolicy;
 import dev.campaignstream.front.edge.RequestGate;
 import dev.campaignstream.front.edge.TlsFiles;
 import dev.campaignstream.front.sink.CampaignSink;
+import dev.campaignstream.keys.KeyVerifier;
 import dev.campaignstream.front.sink.Representation;
 import dev.campaignstream.keys.CallerKey;
 import dev.campaignstream.sharing.CampaignRequest;
@@ -113,8 +114,14 @@ public final class HttpVerticle extends VerticleBase {
 
   private Router router(OpenAPIContract openApi) {
     RouterBuilder builder = RouterBuilder.create(vertx, openApi);
-    ContractValidation.install(vertx, openApi, builder);
     ApiContract contract = node.contract();
+    if (node.keys() != null) {
+      // Before validation: a caller without a key learns nothing of the parameters' rules.
+      CallerAuthentication authentication = new CallerAuthentication(new KeyVerifier(node.keys()::current),
+          node.metrics());
+      contract.securedOperations().forEach(operation -> builder.getRoute(operation).addHandler(authentication));
+    }
+    ContractValidation.install(vertx, openApi, builder);
     builder.rootHandler(HttpVerticle::requestId);
     builder.getRoute("echo").addHandler(HttpVerticle::echo);
     builder.getRoute("campaign").addHandler(this::campaign);
@@ -122,9 +129,14 @@ public final class HttpVerticle extends VerticleBase {
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8").end(contract.yaml()));
     builder.getRoute("contractJson").addHandler(rc -> rc.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(contract.json().encode()));
-    builder.getRoute("liveness").addHandler(HealthRoutes.liveness(vertx));
-    builder.getRoute("readiness").addHandler(HealthRoutes.readiness(vertx, node.lifecycle(), node.workers()));
-    builder.getRoute("metrics").addHandler(MetricsRoute.create());
+    if (node.separateManagement()) {
+      // Served on the management port; here they are no resource, as any unknown path.
+      List.of("liveness", "readiness", "metrics").forEach(operation -> builder.getRoute(operation).addHandler(rc -> rc.fail(404)));
+    } else {
+      builder.getRoute("liveness").addHandler(HealthRoutes.liveness(vertx));
+      builder.getRoute("readiness").addHandler(HealthRoutes.readiness(vertx, node.lifecycle(), node.workers()));
+      builder.getRoute("metrics").addHandler(MetricsRoute.create());
+    }
     requireHandlers(builder.getRoutes());
     Router router = builder.createRouter();
     ApiDocs.mount(router);
@@ -135,7 +147,8 @@ public final class HttpVerticle extends VerticleBase {
   /** The contract is the source of truth: an operation it names that nothing serves is a bug. */
   static void requireHandlers(List<OpenAPIRoute> routes) {
     List<String> missing = routes.stream()
-        .filter(route -> route.getHandlers().stream().allMatch(ContractValidation.class::isInstance))
+        .filter(route -> route.getHandlers().stream()
+            .allMatch(handler -> handler instanceof ContractValidation || handler instanceof CallerAuthentication))
         .map(route -> route.getOperation().getOperationId())
         .sorted()
         .toList();

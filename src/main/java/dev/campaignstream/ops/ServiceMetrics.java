@@ -31,6 +31,8 @@ public final class ServiceMetrics {
   private final Timer upstreamFirstToken;
   /** Per key name, which only a key of the keys file has: bounded by that file. */
   private final Map<String, Counter[]> keyTokens = new ConcurrentHashMap<>();
+  /** One per key name of the keys file (each reading's names, so bounded by what the operator declared). */
+  private final Map<String, Counter> callerRequests = new ConcurrentHashMap<>();
 
   private ServiceMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -159,5 +161,18 @@ public final class ServiceMetrics {
       promptTokens.increment(usage.getLong("prompt_tokens", 0L));
       completionTokens.increment(usage.getLong("completion_tokens", 0L));
     }
+  }
+
+  /** A request that presented a valid key, by the key's name (never the key). */
+  public void callerRequest(String keyName) {
+    callerRequests.computeIfAbsent(keyName, name -> Counter.builder("campaign.caller.requests").tag("key", name)
+        .description("Requests that presented a valid caller key, by the key's name").register(registry)).increment();
+  }
+
+  /** A request refused for its key, by a fixed reason: missing, malformed, unknown, disabled. */
+  public void authRefused(String reason) {
+    Counter.builder("campaign.auth.refusals").tag("reason", reason)
+        .description("Requests refused for their caller key, by reason (missing, malformed, unknown, disabled)")
+        .register(registry).increment();
   }
 }

@@ -43,6 +43,8 @@ public final class TestService {
             .put("idleTimeoutMs", 2000)
             .put("retry", new JsonObject().put("maxAttempts", 1)))
         .put("stream", new JsonObject().put("heartbeatMs", 200).put("livenessTimeoutMs", 1000))
+        // Open, as most tests need; the caller key tests give a keys file.
+        .put("auth", new JsonObject().put("mode", "none"))
         .put("usage", new JsonObject().put("logFile", freshUsageLog().toString()));
   }
 
