@@ -18,6 +18,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,11 @@ public final class UsageLog {
   /** The one upstream there is today; named in each line so that more can come. */
   static final String UPSTREAM = "openai";
   private static final AtomicInteger OPENED = new AtomicInteger();
+  /**
+   * One logger per file in a process: logback refuses a second appender on a file (several nodes in
+   * one test JVM may share the default one).
+   */
+  private static final Map<Path, Logger> LOGGERS = new ConcurrentHashMap<>();
 
   private final Path file;
   private final String model;
@@ -45,6 +51,10 @@ public final class UsageLog {
 
   /** Opens (creating it and its directory if need be) the file the lines are appended to. */
   public static UsageLog open(Path file, String model) {
+    return new UsageLog(file, model, LOGGERS.computeIfAbsent(file.toAbsolutePath().normalize(), UsageLog::logger));
+  }
+
+  private static Logger logger(Path file) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
@@ -60,12 +70,12 @@ public final class UsageLog {
     if (!appender.isStarted()) {
       throw new IllegalStateException("Cannot open the usage log " + file + " (usage.logFile, USAGE_LOG_FILE)");
     }
-    // A logger per log opened: two nodes in one process (tests) keep their lines apart.
+    // A logger per file: two nodes in one process (tests) with files of their own keep their lines apart.
     Logger logger = context.getLogger("usage." + OPENED.incrementAndGet());
     logger.setAdditive(false);
     logger.setLevel(Level.INFO);
     logger.addAppender(appender);
-    return new UsageLog(file, model, logger);
+    return logger;
   }
 
   /** A record for one campaign request; {@code keyName} is null with caller authentication off. */
