@@ -26,9 +26,10 @@ EXPOSE 8080
 # measured (BENCHMARKS.md, scenario 2); fail fast rather than limp on OOM. bench/ runs the service
 # with exactly these options.
 ENV JAVA_OPTS="-XX:+UseParallelGC -XX:InitialRAMPercentage=50 -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
-# Configuration: environment variables (OPENAI_API_KEY, OPENAI_MODEL, HTTP_PORT, ...), see the README.
+# Configuration: environment variables (OPENAI_API_KEY, CALLER_KEYS_FILE or CALLER_AUTH, OPENAI_MODEL,
+# HTTP_PORT, MANAGEMENT_PORT, ...), see the README.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD curl -fsS "http://127.0.0.1:${HTTP_PORT:-8080}/health/ready" > /dev/null || exit 1
+  CMD curl -fsS "http://127.0.0.1:${MANAGEMENT_PORT:-${HTTP_PORT:-8080}}/health/ready" > /dev/null || exit 1
 # SIGTERM drains streams in flight (HTTP_DRAIN_TIMEOUT_MS), then the process exits 0.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/campaign-stream.jar --conf /app/conf/config.yaml \"$@\"", "--"]

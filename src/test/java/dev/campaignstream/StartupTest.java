@@ -93,6 +93,55 @@ class StartupTest {
     // SIGTERM and the exit status are GracefulShutdownIT's, on the packaged jar.
   }
 
+  /** A real OpenAI key and nobody said who may spend it: one line naming both ways out. */
+  @Test
+  void withAKeyButNoCallerKeysItRefusesToStartOpen() throws Exception {
+    Run run = launch(Map.of("HTTP_PORT", "0", "OPENAI_API_KEY", "sk-real-looking-0123456789"));
+    assertThat(run.process.waitFor(EXIT_WITHIN_SECONDS, TimeUnit.SECONDS)).as(run.stdout() + run.stderr()).isTrue();
+    assertThat(run.process.exitValue()).as(run.stderr()).isEqualTo(2);
+    assertThat(run.stderr().lines().toList()).as(run.stderr()).containsExactly(CampaignService.OPEN_REFUSAL);
+    assertThat(CampaignService.OPEN_REFUSAL).contains("CALLER_KEYS_FILE").contains("CALLER_AUTH=none");
+    assertThat(run.stdout() + run.stderr()).doesNotContain("sk-real");
+    assertNoStackTrace(run.stdout() + run.stderr());
+  }
+
+  @Test
+  void aBrokenKeysFileStopsItNamingTheLine() throws Exception {
+    Path keys = dir.resolve("keys.yaml");
+    Files.writeString(keys, "keys:\n  - name: acme-web\n    sha256: cs_the-key-pasted-by-mistake\n");
+    Run run = launch(Map.of("HTTP_PORT", "0", "OPENAI_API_KEY", "sk-real-looking-0123456789",
+        "CALLER_KEYS_FILE", keys.toString()));
+    assertThat(run.process.waitFor(EXIT_WITHIN_SECONDS, TimeUnit.SECONDS)).isTrue();
+    assertThat(run.process.exitValue()).as(run.stderr()).isEqualTo(2);
+    assertThat(run.stderr().lines().toList()).as(run.stderr()).containsExactly("Cannot read the caller keys file " + keys
+        + ": line 3: sha256 must be 64 lower-case hex digits, the SHA-256 of the key (never the key itself)");
+    assertNoStackTrace(run.stdout() + run.stderr());
+  }
+
+  @Test
+  void keysNewPrintsAKeyOnceAndItsEntry() throws Exception {
+    Run run = launch(Map.of(), "keys", "new", "acme-web");
+    assertThat(run.process.waitFor(EXIT_WITHIN_SECONDS, TimeUnit.SECONDS)).isTrue();
+    assertThat(run.process.exitValue()).as(run.stderr()).isZero();
+    String out = run.stdout();
+    java.util.regex.Matcher key = java.util.regex.Pattern.compile("(?m)^(cs_[A-Za-z0-9_-]{43})$").matcher(out);
+    assertThat(key.find()).as(out).isTrue();
+    String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(key.group(1).getBytes(StandardCharsets.US_ASCII)));
+    assertThat(out).contains("  - name: acme-web\n    sha256: " + hash + "\n");
+    // The entry printed is one the keys file takes, and it declares that key.
+    String entry = out.substring(out.indexOf("  - name: acme-web"));
+    assertThat(dev.campaignstream.keys.KeysFile.parse(("keys:\n" + entry).getBytes(StandardCharsets.UTF_8))
+        .find(dev.campaignstream.keys.KeyVerifier.hash(key.group(1))).name()).isEqualTo("acme-web");
+    Run again = launch(Map.of(), "keys", "new", "acme-web");
+    assertThat(again.process.waitFor(EXIT_WITHIN_SECONDS, TimeUnit.SECONDS)).isTrue();
+    assertThat(again.stdout()).as("a fresh key each time").doesNotContain(key.group(1));
+    Run badName = launch(Map.of(), "keys", "new", "Acme Web");
+    assertThat(badName.process.waitFor(EXIT_WITHIN_SECONDS, TimeUnit.SECONDS)).isTrue();
+    assertThat(badName.process.exitValue()).isEqualTo(2);
+    assertThat(badName.stderr()).contains("[a-z0-9-]{1,40}");
+  }
+
   @Test
   void unknownArgumentExitsTwoWithUsage() throws Exception {
     Run run = launch(Map.of("HTTP_PORT", "0"), "--bogus");

@@ -166,6 +166,19 @@ class CallerKeysTest {
     })));
   }
 
+  /** A control character in any header is the HTTP edge's: 400 and closed, before a key is looked at. */
+  @Test
+  void aControlCharacterInTheHeaderIsRefusedByTheEdge(Vertx vertx, VertxTestContext testContext) throws Exception {
+    start(vertx).compose(app -> vertx.executeBlocking(() -> RawHttp.send(app.caller.port(),
+            "GET /echo?input_value=hi HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer cs_a\u0001b\r\n\r\n", 2_000)))
+        .onComplete(testContext.succeeding(answer -> testContext.verify(() -> {
+          assertThat(answer.statusLine()).isEqualTo("HTTP/1.1 400 Bad Request");
+          assertThat(answer.text()).doesNotContain("cs_a");
+          assertThat(lines.list).noneMatch(line -> line.getLevel() == Level.ERROR);
+          testContext.completeNow();
+        })));
+  }
+
   @Test
   void theAccessLogAndTheMetricsNameTheKeyNeverTheKey(VertxTestContext testContext) throws Exception {
     Vertx vertx = metered;

@@ -141,6 +141,8 @@ class ClusterIT {
         "WORKER_INSTANCES", "1"));
     if (role.equals("worker")) {
       env.put("DEMO_MODE", "true");
+    } else {
+      env.put("CALLER_AUTH", "none");
     }
     JarProcess node = JarProcess.start(env, "--cluster", "--role", role);
     nodes.add(node);

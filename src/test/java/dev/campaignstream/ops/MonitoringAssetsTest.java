@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.campaignstream.simulator.Behaviour;
+import dev.campaignstream.support.KeysFiles;
 import dev.campaignstream.support.TestService;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,21 +54,29 @@ class MonitoringAssetsTest {
       "process_cpu_time_ns_total metric names should not contain abbreviated units",
       "system_cpu_count non-histogram and non-summary metrics should not have \"_count\" suffix");
 
+  private static final String KEY = "cs_monitoring-key-0123456789abcdefghijklmn";
+
   private Vertx vertx;
   private TestService app;
   private String scrape;
 
-  /** A node on a Vert.x with metrics, after a campaign that succeeded and one that failed, so that every series exists. */
+  /**
+   * A node on a Vert.x with metrics and caller keys, after a campaign that succeeded, one that failed
+   * and one refused for its key, so that every series exists.
+   */
   @BeforeEach
-  void start(VertxTestContext testContext) {
+  void start(VertxTestContext testContext, @TempDir Path dir) throws IOException {
     vertx = MetricsSetup.vertx();
-    TestService.start(vertx)
+    Path keys = KeysFiles.write(dir.resolve("keys.yaml"), KeysFiles.entry("acme-web", KEY));
+    Map<String, String> key = Map.of("Authorization", "Bearer " + KEY);
+    TestService.start(vertx, json -> KeysFiles.withKeys(json, keys))
         .compose(started -> {
           app = started;
           app.upstream.enqueue(Behaviour.stream().withDeltas("Hello", " world"), Behaviour.serverError());
-          return app.caller.get("/campaign?prompt=Acme", null)
-              .compose(ok -> app.caller.get("/campaign?prompt=Other", null))
-              .compose(failed -> app.caller.get("/metrics", null));
+          return app.caller.request(HttpMethod.GET, "/campaign?prompt=Acme", key, response -> { })
+              .compose(ok -> app.caller.request(HttpMethod.GET, "/campaign?prompt=Other", key, response -> { }))
+              .compose(failed -> app.caller.get("/campaign?prompt=Other", null))
+              .compose(refused -> app.caller.get("/metrics", null));
         })
         .onComplete(testContext.succeeding(metrics -> {
           scrape = metrics.body();
