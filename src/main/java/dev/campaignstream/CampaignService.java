@@ -1,5 +1,9 @@
 package dev.campaignstream;
 
+import dev.campaignstream.budget.ClusterKeyBudgets;
+import dev.campaignstream.budget.KeyBudgets;
+import dev.campaignstream.budget.LocalKeyBudgets;
+import dev.campaignstream.budget.UsageLog;
 import dev.campaignstream.sharing.CampaignCache;
 import dev.campaignstream.sharing.ClusterCampaignCache;
 import dev.campaignstream.sharing.LocalCampaignCache;
@@ -26,7 +30,11 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +63,7 @@ public final class CampaignService {
   private ManagementVerticle management;
 
   private CampaignService(Vertx vertx, AppConfig config, OpenAiSimulator simulator, CampaignCache cache,
-      KeysFileWatch keys, Tracing tracing) {
+      KeysFileWatch keys, Spending spending, Tracing tracing) {
     this.vertx = vertx;
     this.tracing = tracing;
     this.config = config;
@@ -64,7 +72,7 @@ public final class CampaignService {
     this.connections = new ConnectionCap(config.http().maxConnections());
     this.front = new FrontNode(ApiContract.load(), new StreamLimiter(config.http().maxConcurrentStreams()), metrics,
         new Lifecycle(), new Campaigns(cache, config.cache(), config.openai().model()), workerLoad, keys,
-        config.management().separate(), tracing);
+        config.management().separate(), spending.budgets(), spending.usage(), tracing);
     metrics.gauge("campaign.streams.active", "http", "Streams open now", front.limiter()::active);
     metrics.gauge("campaign.streams.active", "worker", "Streams open now", workerLoad::streams);
     metrics.gauge("campaign.buffered.chunks", "worker", "Chunks parsed from OpenAI, waiting for the caller's credit",
@@ -89,10 +97,11 @@ public final class CampaignService {
         LOG.warn("DEMO MODE: campaigns are written by the built-in OpenAI simulator at {}, not by OpenAI",
             sim.baseUrl());
       }
-      return callerKeys(vertx, effective).compose(keys -> cache(vertx, effective).compose(cache -> {
-        CampaignService service = new CampaignService(vertx, effective, sim, cache, keys, tracing);
-        return service.deploy().map(service);
-      }));
+      return callerKeys(vertx, effective).compose(keys -> cache(vertx, effective).compose(cache ->
+          spending(vertx, effective).compose(spending -> {
+            CampaignService service = new CampaignService(vertx, effective, sim, cache, keys, spending, tracing);
+            return service.deploy().map(service);
+          })));
     });
   }
 
@@ -136,6 +145,40 @@ public final class CampaignService {
     return config.cluster().enabled()
         ? ClusterCampaignCache.create(vertx, settings.ttlMs())
         : Future.succeededFuture(new LocalCampaignCache(settings.ttlMs(), settings.maxEntries()));
+  }
+
+  /** The callers' limits and the usage log of a node that serves HTTP (a worker-only node has neither). */
+  private record Spending(KeyBudgets budgets, UsageLog usage) {
+  }
+
+  /**
+   * The limits are the cluster's when clustered: Hazelcast's map, through the cluster manager (a
+   * node told to cluster on a Vert.x that is not, as some tests run, keeps them locally). A
+   * single node keeps them in the process, and takes the tokens of the day back from its usage log
+   * at start, so that a restart does not hand every key a fresh day. Opening and reading the log
+   * are done on a worker thread.
+   */
+  private static Future<Spending> spending(Vertx vertx, AppConfig config) {
+    if (!config.role().runsHttp()) {
+      return Future.succeededFuture(new Spending(null, null));
+    }
+    Path file = Path.of(config.usageLogFile());
+    if (config.cluster().enabled()
+        && ((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager manager) {
+      KeyBudgets budgets = new ClusterKeyBudgets(vertx, manager.getHazelcastInstance());
+      return vertx.executeBlocking(() -> UsageLog.open(file, config.openai().model()))
+          .map(usage -> new Spending(budgets, usage));
+    }
+    return vertx.executeBlocking(() -> {
+      UsageLog usage = UsageLog.open(file, config.openai().model());
+      LocalKeyBudgets budgets = new LocalKeyBudgets();
+      var spent = usage.tokensToday(Instant.now());
+      spent.forEach(budgets::charge);
+      if (!spent.isEmpty()) {
+        LOG.info("Tokens of today taken back from the usage log {} for {} keys", file, spent.size());
+      }
+      return new Spending(budgets, usage);
+    });
   }
 
   /** Workers first, so that a node serving HTTP can take streams as soon as it listens. */

@@ -10,6 +10,7 @@ package dev.campaignstream.config;
  * @param demo            when true, OpenAI is replaced by the built-in simulator and no key is needed
  * @param auth            how callers are authenticated
  * @param management      where the operators' endpoints are served
+ * @param usageLogFile    where the usage log is appended, one JSON line per campaign request
  * @param traceContent    when true, traces carry the brand and the campaign's text
  */
 public record AppConfig(
@@ -25,18 +26,19 @@ public record AppConfig(
     boolean demo,
     AuthSettings auth,
     ManagementSettings management,
+    String usageLogFile,
     boolean traceContent) {
 
   public AppConfig withOpenAi(OpenAiSettings settings) {
     return new AppConfig(http, settings, stream, cache, cluster, role, nodeName, httpInstances, workerInstances, demo, auth,
-        management, traceContent);
+        management, usageLogFile, traceContent);
   }
 
   /** Applies the command line: {@code --demo}, {@code --cluster}, {@code --role}. */
   public AppConfig withFlags(boolean demoFlag, boolean clusterFlag, NodeRole roleFlag) {
     return new AppConfig(http, openai, stream, cache, clusterFlag ? cluster.enable() : cluster,
         roleFlag == null ? role : roleFlag, nodeName, httpInstances, workerInstances, demo || demoFlag, auth, management,
-        traceContent);
+        usageLogFile, traceContent);
   }
 
   /** Only workers call OpenAI, so only they need its key. */

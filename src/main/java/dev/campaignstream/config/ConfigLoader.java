@@ -72,7 +72,7 @@ public final class ConfigLoader {
     return new AppConfig(http, openai, stream, cache, cluster, values.get(NODE_ROLE), values.get(NODE_NAME),
         values.get(HTTP_INSTANCES), values.get(WORKER_INSTANCES), values.get(DEMO),
         new AuthSettings(values.get(AUTH_KEYS_FILE), values.get(AUTH_MODE), values.get(AUTH_RELOAD_CHECK_MS)),
-        ManagementSettings.of(values.get(MANAGEMENT_PORT)),
+        ManagementSettings.of(values.get(MANAGEMENT_PORT)), values.get(USAGE_LOG_FILE),
         values.get(TRACE_CONTENT));
   }
 }

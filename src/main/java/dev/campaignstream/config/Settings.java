@@ -136,6 +136,9 @@ public final class Settings {
   /** Empty: /metrics and /health/* stay on http.port. */
   public static final Setting<String> MANAGEMENT_PORT = declare("management.port", "MANAGEMENT_PORT",
       Default.described("none", () -> ""), SettingType.TEXT, SettingRule.optionalPort());
+  /** Where the usage log (one JSON line per campaign request, to bill from) is appended; apart from the access log. */
+  public static final Setting<String> USAGE_LOG_FILE =
+      text("usage.logFile", "USAGE_LOG_FILE", "logs/usage.jsonl", notBlank());
 
   /** Settings valid each on its own that must also agree with each other. */
   public static final List<SettingOrder> ORDERS = List.of(

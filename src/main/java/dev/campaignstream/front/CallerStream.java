@@ -48,6 +48,7 @@ final class CallerStream implements Follower {
   private final AccessRecord access;
   private final Callers callers;
   private final int maxLagChunks;
+  private final CallerAccount account;
   private final AtomicBoolean wakePending = new AtomicBoolean();
   private State state = State.WAITING;
   private Campaign source;
@@ -57,8 +58,10 @@ final class CallerStream implements Follower {
   private long owedAtJoin = -1;
   private boolean acked;
 
-  CallerStream(Context context, CampaignSink sink, AccessRecord access, Callers callers, int maxLagChunks) {
+  CallerStream(Context context, CampaignSink sink, AccessRecord access, Callers callers, int maxLagChunks,
+      CallerAccount account) {
     this.context = context;
+    this.account = account;
     this.sink = sink;
     this.access = access;
     this.callers = callers;
@@ -101,6 +104,7 @@ final class CallerStream implements Follower {
     source = campaign;
     to(State.FOLLOWING);
     access.cache = result.value();
+    account.joined(result);
     sink.cacheResult(result);
     callers.cacheResult(result);
     wake();
@@ -230,6 +234,7 @@ final class CallerStream implements Follower {
       source.leave(this);
     }
     callers.callerDone(this, access);
+    account.finished(outcome, access.error);
   }
 
   // ------------------------------------------------------------------ the one transition

@@ -182,7 +182,8 @@ public final class HttpVerticle extends VerticleBase {
     AccessRecord.of(rc).span.started(rc.get(REQUEST_ID), key == null ? null : key.name());
     if (node.lifecycle().draining()) {
       callers.refuse(rc.response(), AccessRecord.of(rc),
-          new StreamError(503, "shutting_down", "This node is shutting down, try again", 1L));
+          new StreamError(503, "shutting_down", "This node is shutting down, try again", 1L),
+          callers.usageOf(key, rc.get(REQUEST_ID)));
       return;
     }
     Representation representation = Representation.negotiate(rc.parsedHeaders().accept());
@@ -203,7 +204,7 @@ public final class HttpVerticle extends VerticleBase {
         rc.request().version() == HttpVersion.HTTP_1_0);
     CampaignRequest request = CampaignRequest.of(prompt, rc.get(REQUEST_ID), representation == Representation.EVENT_STREAM,
         header(rc, "Cache-Control"), header(rc, "Last-Event-ID"));
-    callers.open(rc.response(), sink, request, access);
+    callers.open(rc.response(), sink, request, access, key);
   }
 
   /** A query parameter as validated against the contract. */

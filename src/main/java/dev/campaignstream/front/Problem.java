@@ -41,6 +41,11 @@ public record Problem(int status, String detail, String parameter, String rule, 
 
   /** Sends this problem, unless the response has already started (then there is nothing to say). */
   public Future<Void> send(HttpServerResponse response) {
+    return send(response, toJson());
+  }
+
+  /** Sends this problem with members of its own beside the standard ones (RFC 9457 extensions). */
+  public Future<Void> send(HttpServerResponse response, JsonObject body) {
     if (response.headWritten() || response.ended() || response.closed()) {
       return Future.succeededFuture();
     }
@@ -51,6 +56,6 @@ public record Problem(int status, String detail, String parameter, String rule, 
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE)
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(toJson().encode());
+        .end(body.encode());
   }
 }

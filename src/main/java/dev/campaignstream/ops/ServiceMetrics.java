@@ -29,6 +29,8 @@ public final class ServiceMetrics {
   private final Counter cacheShared;
   private final Timer callerFirstToken;
   private final Timer upstreamFirstToken;
+  /** Per key name, which only a key of the keys file has: bounded by that file. */
+  private final Map<String, Counter[]> keyTokens = new ConcurrentHashMap<>();
   /** One per key name of the keys file (each reading's names, so bounded by what the operator declared). */
   private final Map<String, Counter> callerRequests = new ConcurrentHashMap<>();
 
@@ -130,6 +132,28 @@ public final class ServiceMetrics {
 
   public void retry() {
     retries.increment();
+  }
+
+  /** Tokens charged to a key: OpenAI's count, or the estimate of a stream cut before it. */
+  public void keyTokens(String key, long prompt, long completion) {
+    Counter[] counters = keyTokens.computeIfAbsent(key, name -> new Counter[] {
+        keyTokenCounter(name, "prompt"), keyTokenCounter(name, "completion")});
+    counters[0].increment(prompt);
+    counters[1].increment(completion);
+  }
+
+  private Counter keyTokenCounter(String key, String type) {
+    return Counter.builder("campaign.key.tokens").tag("key", key).tag("type", type)
+        .description("Tokens charged to each caller key (prompt and completion; estimated for streams cut before"
+            + " OpenAI's usage)")
+        .register(registry);
+  }
+
+  /** A campaign request refused because its key was over {@code limit}. */
+  public void keyRefused(String key, String limit) {
+    Counter.builder("campaign.key.refusals").tag("key", key).tag("limit", limit)
+        .description("Campaign requests refused (429) because their key was over a limit, by key and limit")
+        .register(registry).increment();
   }
 
   public void usage(JsonObject usage) {

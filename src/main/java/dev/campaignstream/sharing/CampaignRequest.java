@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
  * @param requestId      the request's id, for logs and upstream
  * @param refresh        skip the cache and other callers' streams, and refresh the cached campaign
  * @param resumeAfter    the id of the last event the caller has ({@code Last-Event-ID}); 0 for none
+ * @param payer          who pays for the upstream call, should this request start one
  */
-public record CampaignRequest(String prompt, String requestId, boolean refresh, long resumeAfter) {
+public record CampaignRequest(String prompt, String requestId, boolean refresh, long resumeAfter, Payer payer) {
 
   private static final Pattern EVENT_ID = Pattern.compile("[0-9]{1,18}");
 
@@ -25,7 +26,12 @@ public record CampaignRequest(String prompt, String requestId, boolean refresh, 
     boolean refresh = !events && hasNoCache(cacheControl);
     // Only event streams have ids to resume after.
     long resumeAfter = events ? eventId(lastEventId) : 0;
-    return new CampaignRequest(prompt, requestId, refresh, resumeAfter);
+    return new CampaignRequest(prompt, requestId, refresh, resumeAfter, Payer.NONE);
+  }
+
+  /** The same request, its upstream call paid for by {@code who}. */
+  public CampaignRequest paidBy(Payer who) {
+    return new CampaignRequest(prompt, requestId, refresh, resumeAfter, who);
   }
 
   /** Whether a {@code Cache-Control} value (directives separated by commas) holds {@code no-cache}. */

@@ -93,7 +93,7 @@ public final class Campaigns {
    */
   private void joinOrStart(String key, Follower caller, CampaignRequest request, WorkerLinks local) {
     while (true) {
-      LiveCampaign fresh = live(key, true, caller, local);
+      LiveCampaign fresh = live(key, true, caller, local, request);
       LiveCampaign chosen = inFlight.compute(key,
           (k, current) -> current != null && current.joinable() ? current : fresh);
       if (chosen == fresh) {
@@ -108,15 +108,21 @@ public final class Campaigns {
   }
 
   private void start(Follower caller, CampaignRequest request, WorkerLinks local, String key) {
-    LiveCampaign own = live(key, false, caller, local);
+    LiveCampaign own = live(key, false, caller, local, request);
     caller.followNew(own);
     local.open(own, request);
   }
 
-  /** A campaign fed from {@code caller}'s own event loop, with {@code caller} already in it. */
-  private LiveCampaign live(String key, boolean registered, Follower caller, WorkerLinks local) {
-    return new LiveCampaign(UUID.randomUUID().toString(), key, registered, this, caller.context(), caller,
-        settings.maxCampaignChars(), local.creditWindow());
+  /**
+   * A campaign fed from {@code caller}'s own event loop, with {@code caller} already in it, paid
+   * for by the request that starts it.
+   */
+  private LiveCampaign live(String key, boolean registered, Follower caller, WorkerLinks local,
+      CampaignRequest request) {
+    LiveCampaign campaign = new LiveCampaign(UUID.randomUUID().toString(), key, registered, this, caller.context(),
+        caller, settings.maxCampaignChars(), local.creditWindow());
+    campaign.paidBy(request.payer());
+    return campaign;
   }
 
   /**

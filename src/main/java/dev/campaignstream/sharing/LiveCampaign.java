@@ -73,6 +73,8 @@ public final class LiveCampaign implements Campaign {
   private Peer worker;
   private Runnable onEnded = () -> { };
   private long returned;
+  private Payer payer = Payer.NONE;
+  private boolean settled;
 
   // Guarded by this.
   private State state = State.OPENING;
@@ -82,6 +84,8 @@ public final class LiveCampaign implements Campaign {
   private long keptChars;
   /** Kept whole for joiners and the cache; once false, it never turns true again. */
   private boolean shareable;
+  /** Text received, trimmed or not: what the tokens of a stream that ends without usage are estimated from. */
+  private long receivedChars;
   private final List<Follower> followers = new ArrayList<>();
   private OpenAck ack;
   private Ending ending;
@@ -153,6 +157,7 @@ public final class LiveCampaign implements Campaign {
         if (worker != null) {
           worker.send(new Frame.Cancel(id));
         }
+        settle();
         onEnded.run();
       });
     }
@@ -197,6 +202,11 @@ public final class LiveCampaign implements Campaign {
   }
 
   // ---------------------------------------------------------------- the worker's side, owner's event loop
+
+  /** Who pays for the upstream call: told once, when the campaign ends. Before it is opened. */
+  void paidBy(Payer who) {
+    this.payer = who;
+  }
 
   /** What to run once the campaign has ended, whichever way: the owner forgets the stream. */
   void onEnded(Runnable action) {
@@ -251,6 +261,7 @@ public final class LiveCampaign implements Campaign {
         return;
       }
       pieces.add(text);
+      receivedChars += text.length();
       if (shareable) {
         keptChars += text.length();
         stopSharing = keptChars > maxKeptChars;
@@ -299,8 +310,24 @@ public final class LiveCampaign implements Campaign {
     if (next != State.COMPLETED) {
       campaigns.forget(this);
     }
+    settle();
     onEnded.run();
     return true;
+  }
+
+  /** Tells the payer what the campaign cost, once, on the owner's loop, whichever way it ended. */
+  private void settle() {
+    if (settled) {
+      return;
+    }
+    settled = true;
+    JsonObject usage;
+    long chars;
+    synchronized (this) {
+      usage = ending == null ? null : ending.usage();
+      chars = receivedChars;
+    }
+    payer.settle(usage, chars);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.campaignstream.worker;
 
+import dev.campaignstream.protocol.CampaignPrompt;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -7,8 +8,7 @@ import io.vertx.core.json.JsonObject;
 /** The body of the {@code POST /chat/completions} call for one brand. */
 final class ChatRequest {
 
-  static final String SYSTEM_PROMPT =
-      "You are an expert creative marketer. Create a campaign for the brand the user enters.";
+  static final String SYSTEM_PROMPT = CampaignPrompt.SYSTEM;
 
   private ChatRequest() {
   }

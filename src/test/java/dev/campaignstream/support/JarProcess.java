@@ -39,6 +39,7 @@ public final class JarProcess implements AutoCloseable {
     // Tracing is on only where a test turns it on.
     builder.environment().keySet().removeIf(name -> name.startsWith("OTEL_"));
     builder.environment().put("HTTP_PORT", Integer.toString(port));
+    builder.environment().put("USAGE_LOG_FILE", TestService.freshUsageLog().toString());
     builder.environment().putAll(env);
     return new JarProcess(builder.start(), port, output);
   }

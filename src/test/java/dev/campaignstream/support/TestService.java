@@ -8,6 +8,8 @@ import dev.campaignstream.simulator.SimulatorOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
@@ -42,7 +44,13 @@ public final class TestService {
             .put("retry", new JsonObject().put("maxAttempts", 1)))
         .put("stream", new JsonObject().put("heartbeatMs", 200).put("livenessTimeoutMs", 1000))
         // Open, as most tests need; the caller key tests give a keys file.
-        .put("auth", new JsonObject().put("mode", "none"));
+        .put("auth", new JsonObject().put("mode", "none"))
+        .put("usage", new JsonObject().put("logFile", freshUsageLog().toString()));
+  }
+
+  /** A usage log of its own for each service a test starts, under target/, never in the work tree. */
+  public static Path freshUsageLog() {
+    return Path.of("target", "usage-logs", UUID.randomUUID() + ".jsonl");
   }
 
   public static Future<TestService> start(Vertx vertx) {

@@ -169,6 +169,11 @@ final class CallerVerticle extends VerticleBase {
         });
       }
       RequestOptions these = plan.brands > 0 ? new RequestOptions(options).setURI(plan.nextUri()) : options;
+      String authorization = plan.nextAuthorization();
+      if (authorization != null) {
+        these = (these == options ? new RequestOptions(options) : these)
+            .putHeader(HttpHeaders.AUTHORIZATION, authorization);
+      }
       client.request(these).onComplete(ar -> {
         if (ar.failed()) {
           fail(connectFailure(ar.cause()));

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class LoadGenerator {
 
-  static final Set<String> OPTIONS = Set.of("mode", "url", "accept", "prompt", "model", "concurrency", "requests",
+  static final Set<String> OPTIONS = Set.of("mode", "url", "accept", "keys", "key-prefix", "prompt", "model", "concurrency", "requests",
       "duration", "warmup", "ramp-ms", "drain", "abort-at-end", "slow-bytes-per-second", "idle-timeout-ms",
       "request-timeout-ms", "receive-buffer-bytes", "event-loops", "brands", "label", "out", "fail-on-error", "min-completed", "quiet",
       "service-metrics");

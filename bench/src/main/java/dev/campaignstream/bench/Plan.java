@@ -37,6 +37,9 @@ final class Plan {
   final int receiveBufferBytes;   // 0 = the kernel's default (autotuned)
   final int brands;               // 0 = every request asks for the --url's prompt
   private final String[] brandUris; // with brands: the request URI asking for Brand-<i>, by i
+  /** With --keys N: the Authorization values of the caller keys {@code <--key-prefix><i>}, by i; else empty. */
+  private final String[] authorizations;
+  private final AtomicLong keyTurn = new AtomicLong();
 
   // Shared run state.
   final AtomicLong tickets;
@@ -100,6 +103,15 @@ final class Plan {
     if (brands > 0 && mode != Mode.SERVICE) {
       throw new IllegalArgumentException("--brands is for --mode service only");
     }
+    int keys = (int) a.number("keys", 0);
+    if (keys < 0 || (keys > 0 && mode != Mode.SERVICE)) {
+      throw new IllegalArgumentException("--keys must be >= 1 (or 0: off), for --mode service only");
+    }
+    String keyPrefix = a.text("key-prefix", "bench-key-");
+    this.authorizations = new String[keys];
+    for (int i = 0; i < keys; i++) {
+      authorizations[i] = "Bearer " + keyPrefix + i;
+    }
     this.brandUris = new String[brands];
     for (int i = 0; i < brands; i++) {
       brandUris[i] = withPrompt(url, "Brand-" + i);
@@ -113,6 +125,15 @@ final class Plan {
     if (warmupMs >= durationMs && requests == 0) {
       throw new IllegalArgumentException("--warmup must be shorter than --duration");
     }
+  }
+
+  /**
+   * The Authorization value of the next request: with --keys N, request k (over all event loops)
+   * sends key {@code <prefix>(k mod N)}; null without --keys.
+   */
+  String nextAuthorization() {
+    return authorizations.length == 0 ? null
+        : authorizations[(int) (keyTurn.getAndIncrement() % authorizations.length)];
   }
 
   /** The URI of the next request: with --brands, request k (over all event loops) asks for Brand-(k mod N). */
