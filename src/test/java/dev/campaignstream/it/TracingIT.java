@@ -9,6 +9,7 @@ import dev.campaignstream.support.Caller;
 import dev.campaignstream.support.CallerResponse;
 import dev.campaignstream.support.Eventually;
 import dev.campaignstream.support.JarProcess;
+import dev.campaignstream.support.KeysFiles;
 import dev.campaignstream.support.OtlpReceiver;
 import dev.campaignstream.support.OtlpReceiver.ReceivedSpan;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
@@ -20,7 +21,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -33,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real jar, traced through the standard OTEL_* environment, exporting to a receiver that reads
@@ -48,6 +52,9 @@ class TracingIT {
   private static final String MODEL = "gpt-4o-mini";
   /** Made up, and long enough that finding it anywhere cannot be chance. */
   private static final String OPENAI_KEY = "sk-test-" + hex(24);
+  /** The caller's key, as a keys file names it: its name is in the trace, never the key. */
+  private static final String CALLER_KEY = "cs_" + hex(24);
+  private static final String CALLER_KEY_NAME = "tracing-caller";
 
   private final String brand = "Quillmoor" + ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
   private final String callerTraceId = hex(16);
@@ -57,8 +64,11 @@ class TracingIT {
   private JarProcess service;
   private final List<JarProcess> others = new ArrayList<>();
 
+  private Path keysFile;
+
   @BeforeEach
-  void start(Vertx vertx, VertxTestContext testContext) {
+  void start(Vertx vertx, VertxTestContext testContext, @TempDir Path dir) throws IOException {
+    keysFile = KeysFiles.write(dir.resolve("keys.yaml"), KeysFiles.entry(CALLER_KEY_NAME, CALLER_KEY));
     OpenAiSimulator.start(vertx, SimulatorOptions.forTests())
         .compose(sim -> {
           upstream = sim;
@@ -134,7 +144,7 @@ class TracingIT {
           assertThat(server.attribute("campaign.cache")).isEqualTo("miss");
           assertThat(server.attribute("campaign.outcome")).isEqualTo("completed");
           assertThat((Long) server.attribute("campaign.time_to_first_token_ms")).isNotNull().isNotNegative();
-          assertThat(server.attribute("campaign.caller_key")).as("caller keys are off").isNull();
+          assertThat(server.attribute("campaign.caller_key")).isEqualTo(CALLER_KEY_NAME);
 
           ReceivedSpan hit = serverSpans().stream().filter(span -> "hit".equals(span.attribute("campaign.cache")))
               .findFirst().orElseThrow();
@@ -263,6 +273,7 @@ class TracingIT {
     env.put("OPENAI_BASE_URL", upstream.baseUrl());
     env.put("OPENAI_API_KEY", OPENAI_KEY);
     env.put("OPENAI_MODEL", MODEL);
+    env.put("CALLER_KEYS_FILE", keysFile.toString());
     // Export within a tenth of a second of a span's end, not the SDK's five.
     env.put("OTEL_BSP_SCHEDULE_DELAY", "100");
     return JarProcess.start(env, args);
@@ -271,6 +282,7 @@ class TracingIT {
   private Future<CallerResponse> campaign(Caller caller, boolean withTraceparent) {
     Map<String, String> headers = new HashMap<>();
     headers.put("Accept", "text/event-stream");
+    headers.put("Authorization", "Bearer " + CALLER_KEY);
     if (withTraceparent) {
       headers.put("traceparent", "00-" + callerTraceId + "-" + callerSpanId + "-01");
     }
@@ -286,6 +298,7 @@ class TracingIT {
     assertThat(bodies).noneMatch(body -> body.contains(brand));
     assertThat(bodies).noneMatch(body -> body.contains(fragment));
     assertThat(bodies).noneMatch(body -> body.contains(OPENAI_KEY));
+    assertThat(bodies).noneMatch(body -> body.contains(CALLER_KEY));
     assertThat(bodies).noneMatch(body -> body.toLowerCase().contains("bearer"));
     assertThat(receiver.spans()).allSatisfy(span -> assertThat(span.attributeKeys())
         .noneMatch(key -> key.toLowerCase().contains("authorization")));

@@ -61,13 +61,13 @@ class MonitoringAssetsTest {
   private String scrape;
 
   /**
-   * A node on a Vert.x with metrics and caller keys, after a campaign that succeeded, one that failed
-   * and one refused for its key, so that every series exists.
+   * A node on a Vert.x with metrics and caller keys, after a campaign that succeeded, one that failed,
+   * one refused for its key, one from the cache and one over the key's limit, so that every series exists.
    */
   @BeforeEach
   void start(VertxTestContext testContext, @TempDir Path dir) throws IOException {
     vertx = MetricsSetup.vertx();
-    Path keys = KeysFiles.write(dir.resolve("keys.yaml"), KeysFiles.entry("acme-web", KEY));
+    Path keys = KeysFiles.write(dir.resolve("keys.yaml"), KeysFiles.entry("acme-web", KEY, "requestsPerMinute: 3"));
     Map<String, String> key = Map.of("Authorization", "Bearer " + KEY);
     TestService.start(vertx, json -> KeysFiles.withKeys(json, keys))
         .compose(started -> {
@@ -76,6 +76,8 @@ class MonitoringAssetsTest {
           return app.caller.request(HttpMethod.GET, "/campaign?prompt=Acme", key, response -> { })
               .compose(ok -> app.caller.request(HttpMethod.GET, "/campaign?prompt=Other", key, response -> { }))
               .compose(failed -> app.caller.get("/campaign?prompt=Other", null))
+              .compose(unknown -> app.caller.request(HttpMethod.GET, "/campaign?prompt=Acme", key, response -> { }))
+              .compose(cached -> app.caller.request(HttpMethod.GET, "/campaign?prompt=Acme", key, response -> { }))
               .compose(refused -> app.caller.get("/metrics", null));
         })
         .onComplete(testContext.succeeding(metrics -> {
