@@ -17,9 +17,8 @@ import dev.campaignstream.front.Lifecycle;
 import dev.campaignstream.sharing.Campaigns;
 import dev.campaignstream.front.StreamLimiter;
 import dev.campaignstream.keys.KeysFileWatch;
-import dev.campaignstream.ops.ManagementVerticle;
+import dev.campaignstream.ops.OpsVerticle;
 import dev.campaignstream.ops.ServiceMetrics;
-import dev.campaignstream.ops.WorkerOpsVerticle;
 import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.simulator.OpenAiSimulator;
 import dev.campaignstream.simulator.SimulatorOptions;
@@ -60,7 +59,7 @@ public final class CampaignService {
   private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
   private final ConnectionCap connections;
   private final Tracing tracing;
-  private ManagementVerticle management;
+  private OpsVerticle management;
 
   private CampaignService(Vertx vertx, AppConfig config, OpenAiSimulator simulator, CampaignCache cache,
       KeysFileWatch keys, Spending spending, Tracing tracing) {
@@ -207,7 +206,7 @@ public final class CampaignService {
     if (!config.management().separate()) {
       return Future.succeededFuture();
     }
-    management = new ManagementVerticle(config.http().host(), config.management().port(), front.lifecycle(),
+    management = OpsVerticle.forApiNode(config.http().host(), config.management().port(), front.lifecycle(),
         front.workers());
     return vertx.deployVerticle(management).mapEmpty();
   }
@@ -215,7 +214,7 @@ public final class CampaignService {
   /** A worker-only node still serves its metrics and health to operators, on the management port if there is one. */
   private Future<Void> deployWorkerOps() {
     int port = config.management().separate() ? config.management().port() : config.http().port();
-    return vertx.deployVerticle(new WorkerOpsVerticle(config.http().host(), port, workerLoad))
+    return vertx.deployVerticle(OpsVerticle.forWorkerNode(config.http().host(), port, workerLoad))
         .onSuccess(id -> httpDeployment = id)
         .mapEmpty();
   }
