@@ -9,12 +9,15 @@ import dev.campaignstream.sharing.ClusterCampaignCache;
 import dev.campaignstream.sharing.LocalCampaignCache;
 import dev.campaignstream.config.AppConfig;
 import dev.campaignstream.config.CacheSettings;
+import dev.campaignstream.config.UpstreamSettings;
+import dev.campaignstream.config.UpstreamType;
 import dev.campaignstream.front.ApiContract;
 import dev.campaignstream.front.FrontNode;
 import dev.campaignstream.front.HttpVerticle;
 import dev.campaignstream.front.edge.ConnectionCap;
 import dev.campaignstream.front.Lifecycle;
 import dev.campaignstream.sharing.Campaigns;
+import dev.campaignstream.sharing.ModelChoice;
 import dev.campaignstream.front.StreamLimiter;
 import dev.campaignstream.keys.KeysFileWatch;
 import dev.campaignstream.ops.OpsVerticle;
@@ -23,6 +26,8 @@ import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.simulator.OpenAiSimulator;
 import dev.campaignstream.simulator.SimulatorOptions;
 import dev.campaignstream.trace.Tracing;
+import dev.campaignstream.upstream.UpstreamMetrics;
+import dev.campaignstream.upstream.Upstreams;
 import dev.campaignstream.worker.OpenAiVerticle;
 import dev.campaignstream.worker.WorkerLoad;
 import io.vertx.core.DeploymentOptions;
@@ -53,7 +58,8 @@ public final class CampaignService {
   private final AppConfig config;
   private final OpenAiSimulator simulator;
   private final FrontNode front;
-  private final WorkerLoad workerLoad = new WorkerLoad();
+  private final WorkerLoad workerLoad;
+  private final UpstreamMetrics upstreamMetrics;
   private String workerDeployment;
   private String httpDeployment;
   private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
@@ -68,9 +74,13 @@ public final class CampaignService {
     this.config = config;
     this.simulator = simulator;
     ServiceMetrics metrics = ServiceMetrics.create(BackendRegistries.getDefaultNow());
+    Upstreams upstreams = Upstreams.of(config.openai());
+    this.workerLoad = new WorkerLoad(upstreams);
+    this.upstreamMetrics = config.role().runsWorkers()
+        ? UpstreamMetrics.create(BackendRegistries.getDefaultNow(), upstreams) : null;
     this.connections = new ConnectionCap(config.http().maxConnections());
     this.front = new FrontNode(ApiContract.load(), new StreamLimiter(config.http().maxConcurrentStreams()), metrics,
-        new Lifecycle(), new Campaigns(cache, config.cache(), config.openai().model()), workerLoad, keys,
+        new Lifecycle(), new Campaigns(cache, config.cache(), ModelChoice.of(config.openai().upstreams())), workerLoad, keys,
         config.management().separate(), spending.budgets(), spending.usage(), tracing);
     metrics.gauge("campaign.streams.active", "http", "Streams open now", front.limiter()::active);
     metrics.gauge("campaign.streams.active", "worker", "Streams open now", workerLoad::streams);
@@ -91,7 +101,7 @@ public final class CampaignService {
         ? OpenAiSimulator.start(vertx, SimulatorOptions.demo())
         : Future.succeededFuture();
     return simulator.compose(sim -> {
-      AppConfig effective = sim == null ? config : config.withOpenAi(config.openai().withBaseUrl(sim.baseUrl()));
+      AppConfig effective = sim == null ? config : config.withOpenAi(config.openai().redirected(upstream -> simulated(upstream, sim)));
       if (sim != null) {
         LOG.warn("DEMO MODE: campaigns are written by the built-in OpenAI simulator at {}, not by OpenAI",
             sim.baseUrl());
@@ -102,6 +112,19 @@ public final class CampaignService {
             return service.deploy().map(service);
           })));
     });
+  }
+
+  /**
+   * An upstream as demo mode calls it: at the simulator, in its own shape (an Azure deployment
+   * keeps its deployment's name), with its name, model and weight, so that the configuration of
+   * several upstreams can be tried without a key.
+   */
+  private static UpstreamSettings simulated(UpstreamSettings upstream, OpenAiSimulator sim) {
+    if (upstream.type() != UpstreamType.AZURE) {
+      return upstream.withBaseUrl(sim.baseUrl());
+    }
+    String path = java.net.URI.create(upstream.baseUrl()).getPath().replaceAll("/+$", "");
+    return upstream.withBaseUrl(sim.origin() + "/openai/deployments/" + path.substring(path.lastIndexOf('/') + 1));
   }
 
   /**
@@ -185,7 +208,7 @@ public final class CampaignService {
     Future<Void> workers = !config.role().runsWorkers() ? Future.<Void>succeededFuture() : vertx.deployVerticle(
             () -> new OpenAiVerticle(config.openai(), config.stream(),
                 new OpenAck.Worker(config.nodeName(), config.openai().model(), config.demo()), workerLoad,
-                front.metrics(), tracing),
+                front.metrics(), upstreamMetrics, tracing),
             new DeploymentOptions().setInstances(config.workerInstances()))
         .onSuccess(id -> workerDeployment = id)
         .mapEmpty();
@@ -230,8 +253,9 @@ public final class CampaignService {
       text.append("metrics and health on port ").append(config.http().port()).append(", ");
     }
     if (config.role().runsWorkers()) {
-      text.append("calling ").append(config.openai().baseUrl()).append(" (model ").append(config.openai().model())
-          .append(')');
+      text.append("calling ").append(String.join(", ", config.openai().upstreams().stream()
+          .map(upstream -> upstream.name() + " at " + upstream.baseUrl() + " (model " + upstream.model() + ", weight "
+              + upstream.weight() + ")").toList()));
     }
     return text.toString().trim();
   }

@@ -4,6 +4,8 @@ import ch.qos.logback.classic.LoggerContext;
 import dev.campaignstream.config.AppConfig;
 import dev.campaignstream.config.CallerAuth;
 import dev.campaignstream.config.ConfigLoader;
+import dev.campaignstream.config.UpstreamSettings;
+import java.util.List;
 import dev.campaignstream.config.NodeRole;
 import dev.campaignstream.keys.InvalidKeysFileException;
 import dev.campaignstream.keys.KeyMaker;
@@ -55,9 +57,9 @@ public final class Main {
       System.exit(2);
     }
     AppConfig config = readConfig(confPath).withFlags(demo, cluster, role);
-    if (config.needsApiKey() && !config.openai().hasApiKey()) {
-      System.err.println("OPENAI_API_KEY is not set: export OPENAI_API_KEY=<your key>, "
-          + "or run with --demo (or DEMO_MODE=true) to use the built-in simulator without a key");
+    if (config.needsApiKey() && !config.openai().missingKeys().isEmpty()) {
+      System.err.println(missingKeys(config.openai().missingKeys())
+          + ", or run with --demo (or DEMO_MODE=true) to use the built-in simulator without a key");
       System.exit(2);
     }
     checkCallerAuth(config);
@@ -71,6 +73,15 @@ public final class Main {
           LOG.error("Start-up failed: {}", failure.getMessage(), failure);
           System.exit(1);
         });
+  }
+
+  /** Names each variable that is not set, never a value. */
+  private static String missingKeys(List<UpstreamSettings> missing) {
+    if (missing.size() == 1 && missing.get(0).name().equals(UpstreamSettings.SINGLE)) {
+      return "OPENAI_API_KEY is not set: export OPENAI_API_KEY=<your key>";
+    }
+    return "The keys of these upstreams are not set: " + String.join(", ", missing.stream()
+        .map(upstream -> upstream.name() + " (export " + upstream.apiKeyEnv() + "=<its key>)").toList());
   }
 
   /** {@code keys new <name>}: prints a fresh key once, and its entry for the keys file. */

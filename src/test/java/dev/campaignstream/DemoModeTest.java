@@ -50,7 +50,7 @@ class DemoModeTest {
     AppConfig config = ConfigLoader.fromJson(demoConfig(false));
     testContext.verify(() -> {
       assertThat(config.demo()).isTrue();
-      assertThat(config.openai().hasApiKey()).isFalse();
+      assertThat(config.openai().upstreams()).allMatch(upstream -> !upstream.hasApiKey());
     });
     CampaignService.start(vertx, config).onComplete(testContext.succeeding(started -> {
       service = started;
@@ -96,7 +96,7 @@ class DemoModeTest {
       assertThat(whole.json().getString("finish_reason")).isEqualTo("stop");
 
       assertThat(service.simulator()).isNotNull();
-      assertThat(service.config().openai().baseUrl()).isEqualTo(service.simulator().baseUrl());
+      assertThat(service.config().openai().upstreams().get(0).baseUrl()).isEqualTo(service.simulator().baseUrl());
       List<RecordedRequest> requests = service.simulator().requests();
       assertThat(requests).hasSize(3);
       for (RecordedRequest request : requests) {

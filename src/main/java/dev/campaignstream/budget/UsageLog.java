@@ -30,8 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class UsageLog {
 
-  /** The one upstream there is today; named in each line so that more can come. */
-  static final String UPSTREAM = "openai";
   private static final AtomicInteger OPENED = new AtomicInteger();
   /**
    * One logger per file in a process: logback refuses a second appender on a file (several nodes in
@@ -85,10 +83,6 @@ public final class UsageLog {
 
   String model() {
     return model;
-  }
-
-  String upstream() {
-    return UPSTREAM;
   }
 
   void write(JsonObject line) {

@@ -15,6 +15,8 @@ public final class UsageRecord {
   private final String keyName;
   private final String requestId;
   private String cache;
+  private String model;
+  private String upstream;
   private TokenUse tokens;
   private String outcome;
   private String error;
@@ -32,6 +34,15 @@ public final class UsageRecord {
     if (!"miss".equals(result)) {
       tokens = TokenUse.NONE;
     }
+  }
+
+  /**
+   * Who wrote the campaign the request got: the model, and the configured name of the upstream
+   * (null when no upstream wrote it, as for a request refused before one was tried).
+   */
+  public synchronized void writtenBy(String byModel, String byUpstream) {
+    model = byModel;
+    upstream = byUpstream;
   }
 
   /** What the upstream call this request started cost. */
@@ -63,8 +74,8 @@ public final class UsageRecord {
         .put("time", Instant.now().toString())
         .put("key", keyName)
         .put("request_id", requestId)
-        .put("model", log.model())
-        .put("upstream", log.upstream())
+        .put("model", model != null ? model : log.model())
+        .put("upstream", upstream)
         .put("prompt_tokens", tokens.prompt())
         .put("completion_tokens", tokens.completion())
         .put("estimated", tokens.estimated())

@@ -9,6 +9,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads the configuration once, at start: the YAML file (by default {@code conf/config.yaml},
@@ -44,24 +47,35 @@ public final class ConfigLoader {
    * @throws InvalidConfigurationException naming every setting whose value breaks its rule
    */
   public static AppConfig fromJson(JsonObject merged) {
+    return fromJson(merged, System::getenv);
+  }
+
+  /** @param environment where the upstreams' {@code apiKeyEnv} variables are read (a test gives its own) */
+  public static AppConfig fromJson(JsonObject merged, UnaryOperator<String> environment) {
     SettingValues values = SettingValues.read(merged);
+    List<String> problems = new ArrayList<>();
+    List<UpstreamSettings> upstreams = UpstreamList.read(values.get(OPENAI_UPSTREAMS), values.get(OPENAI_BASE_URL),
+        values.get(OPENAI_API_KEY), values.get(OPENAI_MODEL), environment, problems);
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigurationException(problems);
+    }
     HttpSettings http = new HttpSettings(values.get(HTTP_HOST), values.get(HTTP_PORT),
         values.get(HTTP_MAX_CONCURRENT_STREAMS), values.get(HTTP_DRAIN_TIMEOUT_MS),
         values.get(HTTP_REQUEST_HEAD_TIMEOUT_MS), values.get(HTTP_IDLE_TIMEOUT_MS), values.get(HTTP_MAX_CONNECTIONS),
         values.get(HTTP_TLS_CERT_FILE), values.get(HTTP_TLS_KEY_FILE), values.get(HTTP_TLS_RELOAD_CHECK_MS),
         HttpSettings.origins(values.get(CORS_ALLOWED_ORIGINS)));
+    int connections = values.get(OPENAI_MAX_CONNECTIONS);
     OpenAiSettings openai = new OpenAiSettings(
-        values.get(OPENAI_BASE_URL),
-        values.get(OPENAI_API_KEY),
-        values.get(OPENAI_MODEL),
-        values.get(OPENAI_MAX_CONNECTIONS),
+        upstreams,
+        connections == 0 ? values.get(HTTP_MAX_CONCURRENT_STREAMS) : connections,
         values.get(OPENAI_CONNECT_TIMEOUT_MS),
         values.get(OPENAI_FIRST_TOKEN_TIMEOUT_MS),
         values.get(OPENAI_IDLE_TIMEOUT_MS),
         values.get(OPENAI_TOTAL_TIMEOUT_MS),
         new RetrySettings(values.get(RETRY_MAX_ATTEMPTS), values.get(RETRY_INITIAL_BACKOFF_MS),
             values.get(RETRY_MAX_BACKOFF_MS), values.get(RETRY_MAX_TOTAL_WAIT_MS)),
-        new CircuitSettings(values.get(CIRCUIT_MAX_FAILURES), values.get(CIRCUIT_RESET_TIMEOUT_MS)));
+        new CircuitSettings(values.get(CIRCUIT_MAX_FAILURES), values.get(CIRCUIT_RESET_TIMEOUT_MS)),
+        new QueueSettings(values.get(QUEUE_MAX_WAIT_MS), values.get(QUEUE_MAX_SIZE), values.get(QUEUE_POOL_WAIT_MS)));
     StreamSettings stream = new StreamSettings(values.get(STREAM_CREDIT_WINDOW), values.get(STREAM_HEARTBEAT_MS),
         values.get(STREAM_LIVENESS_TIMEOUT_MS), values.get(STREAM_HANDSHAKE_TIMEOUT_MS));
     CacheSettings cache = new CacheSettings(values.get(CACHE_ENABLED), values.get(CACHE_TTL_MS),

@@ -35,6 +35,10 @@ public record SettingType<T>(String requirement, Function<Object, Optional<T>> r
   public static final SettingType<String> TEXT = new SettingType<>("must be text, not a YAML section or list",
       raw -> raw instanceof JsonObject || raw instanceof JsonArray ? Optional.empty() : Optional.of(raw.toString()));
 
+  /** A YAML list, its entries read by the setting's own reader; nothing, or empty text, for none. */
+  public static final SettingType<Object> LIST = new SettingType<>("must be a YAML list", raw ->
+      raw instanceof JsonArray || raw instanceof String text && text.isBlank() ? Optional.of(raw) : Optional.empty());
+
   public static final SettingType<NodeRole> NODE_ROLE = new SettingType<>("must be all, http or worker", raw -> {
     try {
       return Optional.of(NodeRole.parse(raw.toString()));

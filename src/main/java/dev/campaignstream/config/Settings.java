@@ -56,8 +56,12 @@ public final class Settings {
   public static final Setting<String> OPENAI_MODEL = text("openai.model", "OPENAI_MODEL", "gpt-4o-mini", notBlank());
   /** Empty is allowed here: whether a node needs the key depends on its role and demo mode (see Main). */
   public static final Setting<String> OPENAI_API_KEY = optionalText("openai.apiKey", "OPENAI_API_KEY");
+  /** A list of sections, read by UpstreamList; empty means the single form above, as one upstream. */
+  public static final Setting<Object> OPENAI_UPSTREAMS = declare("openai.upstreams", null,
+      Default.described("one upstream from openai.baseUrl", () -> ""), SettingType.LIST, any());
+  /** 0: as many as the node accepts streams (http.maxConcurrentStreams), so that each accepted stream has one. */
   public static final Setting<Integer> OPENAI_MAX_CONNECTIONS =
-      integer("openai.maxConnections", "OPENAI_MAX_CONNECTIONS", "2000", atLeast(1));
+      integer("openai.maxConnections", "OPENAI_MAX_CONNECTIONS", "0", atLeast(0));
   /** Vert.x takes the connect timeout as an int. */
   public static final Setting<Long> OPENAI_CONNECT_TIMEOUT_MS = wholeNumber("openai.connectTimeoutMs",
       "OPENAI_CONNECT_TIMEOUT_MS", "5000", between(1, Integer.MAX_VALUE));
@@ -80,6 +84,13 @@ public final class Settings {
       integer("openai.circuit.maxFailures", "OPENAI_CIRCUIT_MAX_FAILURES", "5", atLeast(1));
   public static final Setting<Long> CIRCUIT_RESET_TIMEOUT_MS =
       wholeNumber("openai.circuit.resetTimeoutMs", "OPENAI_CIRCUIT_RESET_TIMEOUT_MS", "10000", atLeast(1));
+
+  public static final Setting<Long> QUEUE_MAX_WAIT_MS =
+      wholeNumber("openai.queue.maxWaitMs", "OPENAI_QUEUE_MAX_WAIT_MS", "5000", atLeast(0));
+  public static final Setting<Integer> QUEUE_MAX_SIZE =
+      integer("openai.queue.maxSize", "OPENAI_QUEUE_MAX_SIZE", "1000", atLeast(0));
+  public static final Setting<Long> QUEUE_POOL_WAIT_MS =
+      wholeNumber("openai.queue.poolWaitMs", "OPENAI_POOL_WAIT_MS", "1000", atLeast(0));
 
   public static final Setting<Integer> STREAM_CREDIT_WINDOW =
       integer("stream.creditWindow", "STREAM_CREDIT_WINDOW", "32", atLeast(1));

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One access-log line per request, written when the response ends or the connection closes:
  * request id, method, path (never the query, which holds the brand), status, representation,
- * duration, time to first chunk, chunks, outcome, the kind of error the caller got, the worker,
+ * duration, time to first chunk, chunks, outcome, the kind of error the caller got, the worker, the upstream,
  * how the cache answered, and the name of the caller's key (never the key).
  */
 final class AccessRecord {
@@ -22,6 +22,8 @@ final class AccessRecord {
   final long startedNanos = System.nanoTime();
   String representation = "-";
   String worker = "-";
+  /** The configured name of the upstream that wrote the campaign (the last tried, for an error). */
+  String upstream = "-";
   String cache = "-";
   /** The name of the caller's key in the keys file, valid or disabled; {@code -} without one. */
   String key = "-";
@@ -78,6 +80,7 @@ final class AccessRecord {
         .addKeyValue("outcome", result)
         .addKeyValue("error", error)
         .addKeyValue("worker", worker)
+        .addKeyValue("upstream", upstream)
         .addKeyValue("cache", cache)
         .addKeyValue("key", key)
         .log("{} {} {}", rc.request().method().name(), path, status);

@@ -46,6 +46,15 @@ final class CallerAccount implements Payer {
     usage.tokens(use);
   }
 
+  @Override
+  public String keyName() {
+    return key == null ? null : key.name();
+  }
+
+  void writtenBy(String model, String upstream) {
+    usage.writtenBy(model, upstream);
+  }
+
   void joined(CacheResult result) {
     usage.cache(result.value());
   }

@@ -189,6 +189,10 @@ final class CallerStream implements Follower {
 
   /** The outcome goes in first: ending the response writes the access-log line. */
   private void end(Campaign.Ending ending) {
+    if (ending.upstream() != null) {
+      access.upstream = ending.upstream();
+    }
+    account.writtenBy(acked ? source.snapshot().ack().model() : null, ending.upstream());
     if (ending.error() == null) {
       finish("completed");
       sink.end(ending.finishReason(), ending.usage());

@@ -44,9 +44,7 @@ public final class OpsVerticle extends VerticleBase {
   /** A worker-only node: ready while its workers are not behind an open circuit. */
   public static OpsVerticle forWorkerNode(String host, int port, WorkerLoad load) {
     return new OpsVerticle(host, port, vertx -> HealthCheckHandler.createWithHealthChecks(HealthChecks.create(vertx)
-        .register("openai-workers", promise -> promise.complete(load.circuitState() == 2
-            ? Status.KO(new JsonObject().put("circuit", "OPEN"))
-            : Status.OK(new JsonObject().put("circuit", load.circuitState() == 1 ? "HALF_OPEN" : "CLOSED"))))));
+        .register("openai-workers", promise -> promise.complete(HealthRoutes.upstreamsStatus(load.health())))));
   }
 
   @Override

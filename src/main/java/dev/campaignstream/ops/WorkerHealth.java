@@ -1,10 +1,16 @@
 package dev.campaignstream.ops;
 
-import java.util.List;
+import io.vertx.core.json.JsonObject;
 
 /** What readiness needs to know of the node's own OpenAI workers, without depending on them. */
 public interface WorkerHealth {
 
-  /** The state of each running worker instance's circuit breaker ({@code CLOSED}, {@code HALF_OPEN}, {@code OPEN}); empty when none runs here. */
-  List<String> circuits();
+  /** Whether worker instances run on this node now. */
+  boolean runsWorkers();
+
+  /**
+   * {@code {"available": bool, "upstreams": [{"name", "available", "streams", "reason", "retryAfterMs"}]}}:
+   * available while some upstream can take new streams.
+   */
+  JsonObject health();
 }

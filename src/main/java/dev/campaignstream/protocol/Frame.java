@@ -34,8 +34,11 @@ public sealed interface Frame {
     }
   }
 
-  /** The stream completed; {@code usage} is OpenAI's usage object as it sent it, or null. */
-  record End(String streamId, String finishReason, JsonObject usage) implements Frame {
+  /**
+   * The stream completed; {@code usage} is OpenAI's usage object as it sent it, or null;
+   * {@code upstream} the configured name of the upstream that wrote it.
+   */
+  record End(String streamId, String finishReason, JsonObject usage, String upstream) implements Frame {
     public static final byte CODE = 2;
 
     @Override
@@ -44,8 +47,11 @@ public sealed interface Frame {
     }
   }
 
-  /** The stream failed, with what the caller should be told. */
-  record Failed(String streamId, StreamError error) implements Frame {
+  /**
+   * The stream failed, with what the caller should be told; {@code upstream} the last upstream
+   * tried, or null when none was.
+   */
+  record Failed(String streamId, StreamError error, String upstream) implements Frame {
     public static final byte CODE = 3;
 
     @Override

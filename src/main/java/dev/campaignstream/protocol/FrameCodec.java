@@ -40,9 +40,11 @@ public final class FrameCodec implements MessageCodec<Frame, Frame> {
       writeString(buffer, end.streamId());
       writeString(buffer, end.finishReason());
       writeString(buffer, end.usage() == null ? null : end.usage().encode());
+      writeString(buffer, end.upstream());
     } else if (frame instanceof Frame.Failed failed) {
       writeString(buffer, failed.streamId());
       writeString(buffer, failed.error().toJson().encode());
+      writeString(buffer, failed.upstream());
     } else if (frame instanceof Frame.Credit credit) {
       writeString(buffer, credit.streamId());
       buffer.appendLong(credit.credits());
@@ -59,8 +61,11 @@ public final class FrameCodec implements MessageCodec<Frame, Frame> {
     byte code = in.readByte();
     return switch (code) {
       case Frame.Chunk.CODE -> new Frame.Chunk(in.readString(), in.readLong(), in.readString());
-      case Frame.End.CODE -> new Frame.End(in.readString(), in.readString(), json(in.readString()));
-      case Frame.Failed.CODE -> new Frame.Failed(in.readString(), StreamError.fromJson(json(in.readString())));
+      // The upstream came later: a frame of an older node ends before it.
+      case Frame.End.CODE -> new Frame.End(in.readString(), in.readString(), json(in.readString()),
+          in.readStringIfAny());
+      case Frame.Failed.CODE -> new Frame.Failed(in.readString(), StreamError.fromJson(json(in.readString())),
+          in.readStringIfAny());
       case Frame.Credit.CODE -> new Frame.Credit(in.readString(), in.readLong());
       case Frame.Cancel.CODE -> new Frame.Cancel(in.readString());
       case Frame.Ping.CODE -> new Frame.Ping(in.readString());
@@ -115,6 +120,10 @@ public final class FrameCodec implements MessageCodec<Frame, Frame> {
       long value = buffer.getLong(pos);
       pos += Long.BYTES;
       return value;
+    }
+
+    String readStringIfAny() {
+      return pos + Integer.BYTES <= buffer.length() ? readString() : null;
     }
 
     String readString() {

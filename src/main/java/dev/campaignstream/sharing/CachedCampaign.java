@@ -33,9 +33,16 @@ public final class CachedCampaign implements Campaign {
   private final JsonObject usage;
   private final String model;
   private final boolean simulated;
+  private final String upstream;
 
   public CachedCampaign(List<String> deltas, String finishReason, JsonObject usage, String model,
       boolean simulated) {
+    this(deltas, finishReason, usage, model, simulated, null);
+  }
+
+  /** @param upstream the configured name of the upstream that wrote it, or null when not known */
+  public CachedCampaign(List<String> deltas, String finishReason, JsonObject usage, String model,
+      boolean simulated, String upstream) {
     StringBuilder all = new StringBuilder();
     int[] offsets = new int[deltas.size()];
     for (int i = 0; i < offsets.length; i++) {
@@ -48,6 +55,7 @@ public final class CachedCampaign implements Campaign {
     this.usage = usage;
     this.model = model;
     this.simulated = simulated;
+    this.upstream = upstream;
   }
 
   @Override
@@ -63,7 +71,7 @@ public final class CachedCampaign implements Campaign {
   @Override
   public Snapshot snapshot() {
     return new Snapshot(new OpenAck(null, new OpenAck.Worker("-", model, simulated)), ends.length,
-        new Ending(finishReason, usage, null));
+        new Ending(finishReason, usage, null, upstream));
   }
 
   @Override
@@ -118,6 +126,7 @@ public final class CachedCampaign implements Campaign {
         && Objects.equals(finishReason, that.finishReason)
         && Objects.equals(usage, that.usage)
         && Objects.equals(model, that.model)
+        && Objects.equals(upstream, that.upstream)
         && simulated == that.simulated;
   }
 
@@ -148,13 +157,14 @@ public final class CachedCampaign implements Campaign {
         .put("finish_reason", finishReason)
         .put("usage", usage)
         .put("model", model)
-        .put("simulated", simulated);
+        .put("simulated", simulated)
+        .put("upstream", upstream);
   }
 
   public static CachedCampaign fromJson(JsonObject json) {
     List<String> deltas = new ArrayList<>();
     json.getJsonArray("deltas").forEach(delta -> deltas.add((String) delta));
     return new CachedCampaign(deltas, json.getString("finish_reason"), json.getJsonObject("usage"),
-        json.getString("model"), json.getBoolean("simulated", false));
+        json.getString("model"), json.getBoolean("simulated", false), json.getString("upstream"));
   }
 }

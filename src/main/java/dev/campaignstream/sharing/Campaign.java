@@ -11,8 +11,16 @@ import java.util.List;
  */
 public interface Campaign {
 
-  /** How the campaign ended: a finish reason and OpenAI's usage, or an error. */
-  record Ending(String finishReason, JsonObject usage, StreamError error) {
+  /**
+   * How the campaign ended: a finish reason and OpenAI's usage, or an error; and the configured
+   * name of the upstream that wrote it (the last one tried, for an error), or null when none did.
+   */
+  record Ending(String finishReason, JsonObject usage, StreamError error, String upstream) {
+
+    /** An end no upstream had a part in, or one not known. */
+    public Ending(String finishReason, JsonObject usage, StreamError error) {
+      this(finishReason, usage, error, null);
+    }
   }
 
   /** What a caller needs to know at once to write its next pieces: who writes, how many pieces, the end. */

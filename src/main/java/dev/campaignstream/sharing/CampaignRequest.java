@@ -11,8 +11,10 @@ import java.util.regex.Pattern;
  * @param refresh        skip the cache and other callers' streams, and refresh the cached campaign
  * @param resumeAfter    the id of the last event the caller has ({@code Last-Event-ID}); 0 for none
  * @param payer          who pays for the upstream call, should this request start one
+ * @param model          the model the campaign is asked of, chosen by {@link ModelChoice}; null until chosen
  */
-public record CampaignRequest(String prompt, String requestId, boolean refresh, long resumeAfter, Payer payer) {
+public record CampaignRequest(String prompt, String requestId, boolean refresh, long resumeAfter, Payer payer,
+    String model) {
 
   private static final Pattern EVENT_ID = Pattern.compile("[0-9]{1,18}");
 
@@ -26,12 +28,17 @@ public record CampaignRequest(String prompt, String requestId, boolean refresh, 
     boolean refresh = !events && hasNoCache(cacheControl);
     // Only event streams have ids to resume after.
     long resumeAfter = events ? eventId(lastEventId) : 0;
-    return new CampaignRequest(prompt, requestId, refresh, resumeAfter, Payer.NONE);
+    return new CampaignRequest(prompt, requestId, refresh, resumeAfter, Payer.NONE, null);
   }
 
   /** The same request, its upstream call paid for by {@code who}. */
   public CampaignRequest paidBy(Payer who) {
-    return new CampaignRequest(prompt, requestId, refresh, resumeAfter, who);
+    return new CampaignRequest(prompt, requestId, refresh, resumeAfter, who, model);
+  }
+
+  /** The same request, asked of {@code chosen}. */
+  public CampaignRequest of(String chosen) {
+    return new CampaignRequest(prompt, requestId, refresh, resumeAfter, payer, chosen);
   }
 
   /** Whether a {@code Cache-Control} value (directives separated by commas) holds {@code no-cache}. */

@@ -22,17 +22,17 @@ public final class Campaigns {
 
   private final CampaignCache cache;
   private final CacheSettings settings;
-  private final String model;
+  private final ModelChoice models;
   private final ConcurrentMap<String, LiveCampaign> inFlight = new ConcurrentHashMap<>();
 
   /**
-   * @param model the model this node's campaigns are asked of (the configuration's, which every
-   *              node has, HTTP-only ones included); part of the key
+   * @param models the models this node's campaigns are asked of (the configuration's, which every
+   *               node has, HTTP-only ones included); the one a campaign is asked of is part of its key
    */
-  public Campaigns(CampaignCache cache, CacheSettings settings, String model) {
+  public Campaigns(CampaignCache cache, CacheSettings settings, ModelChoice models) {
     this.cache = cache;
     this.settings = settings;
-    this.model = model;
+    this.models = models;
   }
 
   public int maxLagChunks() {
@@ -45,12 +45,13 @@ public final class Campaigns {
   }
 
   /** Finds or starts the stream {@code caller} is served from; {@code local} starts upstream calls. */
-  public void serve(Follower caller, CampaignRequest request, WorkerLinks local) {
+  public void serve(Follower caller, CampaignRequest asked, WorkerLinks local) {
+    CampaignRequest request = asked.of(models.of(asked.prompt()));
     if (!settings.enabled()) {
       start(caller, request, local, null);
       return;
     }
-    String key = CampaignKey.of(request.prompt(), model);
+    String key = CampaignKey.of(request.prompt(), request.model());
     if (request.refresh()) {
       // A stream of its own, which nobody joins; what it writes replaces the cached campaign.
       start(caller, request, local, key);

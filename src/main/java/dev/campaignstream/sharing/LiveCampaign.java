@@ -240,9 +240,9 @@ public final class LiveCampaign implements Campaign {
     if (frame instanceof Frame.Chunk chunk) {
       piece(chunk.text());
     } else if (frame instanceof Frame.End end) {
-      complete(end.finishReason(), end.usage());
+      complete(end.finishReason(), end.usage(), end.upstream());
     } else if (frame instanceof Frame.Failed failed) {
-      end(State.FAILED, new Ending(null, null, failed.error()));
+      end(State.FAILED, new Ending(null, null, failed.error(), failed.upstream()));
     }
   }
 
@@ -291,8 +291,8 @@ public final class LiveCampaign implements Campaign {
     }
   }
 
-  private void complete(String finishReason, JsonObject usage) {
-    if (end(State.COMPLETED, new Ending(finishReason, usage, null))) {
+  private void complete(String finishReason, JsonObject usage, String upstream) {
+    if (end(State.COMPLETED, new Ending(finishReason, usage, null, upstream))) {
       campaigns.completed(this);
     }
   }
@@ -357,7 +357,8 @@ public final class LiveCampaign implements Campaign {
     if (!shareable || state != State.COMPLETED || ack == null || !CachedCampaign.cacheable(ending.finishReason())) {
       return null;
     }
-    return new CachedCampaign(pieces, ending.finishReason(), ending.usage(), ack.model(), ack.simulated());
+    return new CachedCampaign(pieces, ending.finishReason(), ending.usage(), ack.model(), ack.simulated(),
+        ending.upstream());
   }
 
   // ---------------------------------------------------------------- the one transition, under the lock

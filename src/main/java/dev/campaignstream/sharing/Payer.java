@@ -17,4 +17,9 @@ public interface Payer {
    * @param charsReceived the characters of text received from the worker, whatever reached callers
    */
   void settle(JsonObject usage, long charsReceived);
+
+  /** The caller key's name (never the key), so that waits for an upstream are fair across keys; null without one. */
+  default String keyName() {
+    return null;
+  }
 }

@@ -74,7 +74,7 @@ public final class WorkerLinks {
       }
     });
     OpenStream open = new OpenStream(campaign.id(), inbox, request.prompt(), settings.creditWindow(),
-        request.requestId());
+        request.requestId(), request.model(), request.payer().keyName());
     bus.<JsonObject>request(Addresses.OPEN, open.toJson(),
             new DeliveryOptions().setSendTimeout(settings.handshakeTimeoutMs()))
         .onSuccess(reply -> accepted(campaign, OpenAck.fromJson(reply.body())))

@@ -36,6 +36,9 @@ public final class OpenAiSimulator {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpenAiSimulator.class);
   private static final String CHAT_PATH = "/v1/chat/completions";
+  /** Azure OpenAI's shape: the deployment in the path, {@code api-version} in the query, the key in {@code api-key}. */
+  private static final java.util.regex.Pattern AZURE_PATH =
+      java.util.regex.Pattern.compile("/openai/deployments/[A-Za-z0-9._-]{1,64}/chat/completions");
   /** The latest requests only: demo mode and load runs go on for ever, and must not grow with them. */
   private static final int MAX_RECORDED = 10_000;
 
@@ -44,6 +47,7 @@ public final class OpenAiSimulator {
   private final Queue<Behaviour> queue = new ConcurrentLinkedQueue<>();
   private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
   private volatile Behaviour defaultBehaviour;
+  private volatile RateLimits rateLimits;
   private volatile Counters counters = new Counters();
   private HttpServer server;
 
@@ -81,11 +85,25 @@ public final class OpenAiSimulator {
 
   /** {@code http://<host>:<port>/v1}. */
   public String baseUrl() {
+    return origin() + "/v1";
+  }
+
+  /** {@code http://<host>:<port>}: an Azure deployment is {@code <origin>/openai/deployments/<name>}. */
+  public String origin() {
     String host = options.host();
     if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
       host = "[" + host + "]"; // IPv6 literal
     }
-    return "http://" + host + ":" + port() + "/v1";
+    return "http://" + host + ":" + port();
+  }
+
+  /**
+   * Plays OpenAI's rate limits from now on (null: none, and the fixed headers of a roomy limit):
+   * every answer tells what is left, and a request beyond the limit gets a 429. Several
+   * simulators may share one.
+   */
+  public void setRateLimits(RateLimits limits) {
+    rateLimits = limits;
   }
 
   public Future<Void> close() {
@@ -147,6 +165,7 @@ public final class OpenAiSimulator {
     }
     counters = new Counters();
     defaultBehaviour = options.defaultBehaviour();
+    rateLimits = null;
   }
 
   // ---------------------------------------------------------------- request handling
@@ -165,6 +184,15 @@ public final class OpenAiSimulator {
       if (refused != null) {
         reply(request.response(), refused, requestId, receivedAt);
         return; // before the queue, so a refused request leaves the next behaviour for the next request
+      }
+      RateLimits limits = rateLimits;
+      RateLimits.Decision decision = limits == null ? null : limits.take();
+      if (decision != null) {
+        limits.put(request.response(), decision);
+        if (!decision.allowed()) {
+          reply(request.response(), rateLimitedNow(decision), requestId, receivedAt);
+          return;
+        }
       }
       Behaviour behaviour = queue.poll();
       if (behaviour == null) {
@@ -188,21 +216,51 @@ public final class OpenAiSimulator {
       if (recorded.size() == MAX_RECORDED) {
         recorded.removeFirst();
       }
-      recorded.add(new RecordedRequest(request.method().name(), request.path(),
+      recorded.add(new RecordedRequest(request.method().name(), request.path(), request.query(),
           MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body, receivedAt));
     }
   }
 
-  /** The answer OpenAI would give a request it does not accept (404, 401 or 400), or null. */
+  /** The 429 of a request beyond the rate limit, with the headers OpenAI sends with it. */
+  private static Fault.Status rateLimitedNow(RateLimits.Decision decision) {
+    long ms = Math.max(1, decision.resetNanos() / 1_000_000);
+    return new Fault.Status(429, Behaviour.error("Rate limit reached for requests per min (RPM). Please try again in "
+        + ms + "ms.", "requests", null, "rate_limit_exceeded"),
+        Map.of("retry-after", Long.toString((ms + 999) / 1000), "retry-after-ms", Long.toString(ms)));
+  }
+
+  /** The answer OpenAI (or Azure) would give a request it does not accept (404, 401 or 400), or null. */
   private Fault.Status refusal(HttpServerRequest request, JsonObject body) {
-    if (request.method() != HttpMethod.POST || !CHAT_PATH.equals(request.path())) {
+    boolean azure = AZURE_PATH.matcher(request.path()).matches();
+    if (request.method() != HttpMethod.POST || !(azure || CHAT_PATH.equals(request.path()))) {
       return new Fault.Status(404, Behaviour.error("Invalid URL (" + request.method().name() + " "
           + request.path() + ")", "invalid_request_error", null, null), Map.of());
+    }
+    if (azure) {
+      return azureRefusal(request, body);
     }
     if (options.requireAuth() && !hasBearer(request.getHeader("authorization"))) {
       return new Fault.Status(401, Behaviour.error("You didn't provide an API key. You need to provide your API"
           + " key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
           "invalid_request_error", null, "invalid_api_key"), Map.of());
+    }
+    JsonObject invalid = ChatRequests.validate(body);
+    return invalid == null ? null : new Fault.Status(400, invalid, Map.of());
+  }
+
+  /** Azure's answers: no api-version is a 404 there, a missing key a 401 in its own words. */
+  private Fault.Status azureRefusal(HttpServerRequest request, JsonObject body) {
+    String version = request.getParam("api-version");
+    if (version == null || !version.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}(-preview)?")) {
+      return new Fault.Status(404, new JsonObject().put("error", new JsonObject().put("code", "404")
+          .put("message", "Resource not found")), Map.of());
+    }
+    String key = request.getHeader("api-key");
+    if (options.requireAuth() && (key == null || key.isBlank())) {
+      return new Fault.Status(401, new JsonObject().put("error", new JsonObject().put("code", "401")
+          .put("message", "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide"
+              + " a valid key for an active subscription and use a correct regional API endpoint for your resource.")),
+          Map.of());
     }
     JsonObject invalid = ChatRequests.validate(body);
     return invalid == null ? null : new Fault.Status(400, invalid, Map.of());

@@ -80,6 +80,10 @@ public class ChatSpan {
     return call.get();
   }
 
+  /** An attempt goes to this upstream: the span names the last one tried, which wrote the text if any did. */
+  public void upstream(String name, String serverAddress, int serverPort) {
+  }
+
   /** The first token arrived, this long after the stream was opened. */
   public void firstToken(long nanos) {
   }
@@ -130,6 +134,13 @@ public class ChatSpan {
       @SuppressWarnings("unchecked")
       Future<T> future = (Future<T>) made[0];
       return future;
+    }
+
+    @Override
+    public void upstream(String name, String serverAddress, int serverPort) {
+      span.setAttribute(UPSTREAM, name);
+      span.setAttribute(SERVER_ADDRESS, serverAddress);
+      span.setAttribute(SERVER_PORT, (long) serverPort);
     }
 
     @Override

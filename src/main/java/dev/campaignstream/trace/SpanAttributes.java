@@ -33,6 +33,8 @@ final class SpanAttributes {
   static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
   static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
   static final AttributeKey<Long> ATTEMPTS = AttributeKey.longKey("campaign.attempts");
+  /** The configured name of the upstream the (last) attempt went to. */
+  static final AttributeKey<String> UPSTREAM = AttributeKey.stringKey("campaign.upstream");
 
   private SpanAttributes() {
   }

@@ -6,6 +6,9 @@ import dev.campaignstream.ops.ServiceMetrics;
 import dev.campaignstream.protocol.FrameCodec;
 import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.trace.Tracing;
+import dev.campaignstream.upstream.UpstreamMetrics;
+import java.util.HashMap;
+import java.util.Map;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -13,9 +16,10 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 
 /**
- * The OpenAI worker: takes campaign streams from the event bus, calls OpenAI with
+ * The OpenAI worker: takes campaign streams from the event bus, calls one of the upstreams with
  * {@code stream: true}, and sends the text back as it arrives. Deployable on its own, on any
- * node of a cluster; the OpenAI key lives only here.
+ * node of a cluster; the upstreams' keys live only here. Each upstream has a client of its own,
+ * so that its pool is its own.
  */
 public final class OpenAiVerticle extends VerticleBase {
 
@@ -27,18 +31,21 @@ public final class OpenAiVerticle extends VerticleBase {
   private final WorkerLoad load;
   private final ServiceMetrics metrics;
   private final Tracing tracing;
-  private HttpClient client;
+  private final UpstreamMetrics upstreamMetrics;
+  private final Map<String, HttpClient> clients = new HashMap<>();
   private WorkerStreams streams;
 
   /**
    * @param identity  this worker's node, model, and whether it calls the built-in simulator, told to callers
-   * @param load      the node's count of what its workers hold, shared by all instances
+   * @param load      the node's count of what its workers hold and its upstreams, shared by all instances
    * @param metrics   where the worker's figures go
+   * @param upstreamMetrics where each upstream's figures go
    * @param tracing   the node's traces, off or on
    */
   public OpenAiVerticle(OpenAiSettings settings, StreamSettings streamSettings, OpenAck.Worker identity,
-      WorkerLoad load, ServiceMetrics metrics, Tracing tracing) {
+      WorkerLoad load, ServiceMetrics metrics, UpstreamMetrics upstreamMetrics, Tracing tracing) {
     this.tracing = tracing;
+    this.upstreamMetrics = upstreamMetrics;
     this.identity = identity;
     this.load = load;
     this.metrics = metrics;
@@ -49,7 +56,14 @@ public final class OpenAiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     FrameCodec.register(vertx.eventBus());
-    client = vertx.createHttpClient(
+    settings.upstreams().forEach(upstream -> clients.put(upstream.name(), client()));
+    streams = new WorkerStreams(vertx, clients::get, settings, streamSettings, identity, load, load.upstreams(),
+        metrics, upstreamMetrics, tracing);
+    return streams.start().onSuccess(v -> load.instanceStarted());
+  }
+
+  private HttpClient client() {
+    return vertx.createHttpClient(
         new HttpClientOptions()
             .setConnectTimeout((int) settings.connectTimeoutMs())
             .setKeepAlive(true)
@@ -61,13 +75,14 @@ public final class OpenAiVerticle extends VerticleBase {
             // hundred bytes per event) never needs more.
             .setReceiveBufferSize(UPSTREAM_READ_BYTES)
             .setDecompressionSupported(true),
+        // The node's count of places (UpstreamShare) keeps all instances together within this; a
+        // stream waits for a place rather than in the pool, so that its wait is bounded and named.
         new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
-    streams = new WorkerStreams(vertx, client, settings, streamSettings, identity, load, metrics, tracing);
-    return streams.start();
   }
 
   @Override
   public Future<?> stop() {
-    return streams.stop().eventually(() -> client.close());
+    load.instanceStopped();
+    return streams.stop().eventually(() -> Future.all(clients.values().stream().map(HttpClient::close).toList()));
   }
 }

@@ -1,6 +1,6 @@
 package dev.campaignstream.worker;
 
-import dev.campaignstream.config.OpenAiSettings;
+import dev.campaignstream.config.UpstreamSettings;
 import dev.campaignstream.protocol.OpenStream;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Future;
@@ -17,22 +17,23 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * One call to OpenAI's chat completions with {@code stream: true}, through the worker's circuit
- * breaker: a failed connection or an overloaded answer (408, 429, 5xx) counts against the
- * circuit; a stream, a refusal (other 4xx) or a caller leaving does not.
+ * One call to an upstream's chat completions with {@code stream: true}, in its shape (OpenAI's
+ * or Azure's), through the upstream's circuit breaker: a failed connection or an overloaded answer
+ * (408, 429, 5xx) counts against the circuit; a stream, a refusal (other 4xx) or a caller leaving
+ * does not.
  */
 final class UpstreamCall {
 
   private final HttpClient client;
-  private final OpenAiSettings settings;
+  private final UpstreamSettings settings;
   private final CircuitBreaker breaker;
   private final String endpoint;
 
-  UpstreamCall(HttpClient client, OpenAiSettings settings, CircuitBreaker breaker) {
+  UpstreamCall(HttpClient client, UpstreamSettings settings, CircuitBreaker breaker) {
     this.client = client;
     this.settings = settings;
     this.breaker = breaker;
-    this.endpoint = settings.baseUrl().replaceAll("/+$", "") + "/chat/completions";
+    this.endpoint = settings.endpoint();
   }
 
   /**
@@ -47,7 +48,7 @@ final class UpstreamCall {
     final transient Answer answer;
 
     Overloaded(Answer answer) {
-      super("OpenAI answered " + answer.status(), null, false, false);
+      super("The upstream answered " + answer.status(), null, false, false);
       this.answer = answer;
     }
   }
@@ -76,7 +77,7 @@ final class UpstreamCall {
         .putHeader(HttpHeaders.ACCEPT, "text/event-stream")
         .putHeader("X-Client-Request-Id", open.requestId());
     if (settings.hasApiKey()) {
-      options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + settings.apiKey());
+      options.putHeader(settings.keyHeader(), settings.keyHeaderValue());
     }
     return options;
   }

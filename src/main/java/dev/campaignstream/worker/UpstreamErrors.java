@@ -1,6 +1,8 @@
 package dev.campaignstream.worker;
 
+import dev.campaignstream.config.UpstreamSettings;
 import dev.campaignstream.protocol.StreamError;
+import dev.campaignstream.upstream.Refusal;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -17,8 +19,22 @@ final class UpstreamErrors {
   private UpstreamErrors() {
   }
 
-  /** OpenAI answered with an error status before streaming. */
+  /** OpenAI answered with an error status before streaming; the single upstream's settings named. */
   static StreamError forStatus(int status, MultiMap headers, Buffer body) {
+    return forStatus(status, headers, body, "OPENAI_API_KEY", "OPENAI_MODEL and OPENAI_BASE_URL");
+  }
+
+  /** An upstream answered with an error status before streaming: the operator is told where to look. */
+  static StreamError forStatus(int status, MultiMap headers, Buffer body, UpstreamSettings upstream) {
+    if (UpstreamSettings.SINGLE.equals(upstream.name())) {
+      return forStatus(status, headers, body);
+    }
+    String where = "upstream " + upstream.name() + "'s ";
+    return forStatus(status, headers, body, where + (upstream.apiKeyEnv() == null ? "key" : upstream.apiKeyEnv()),
+        where + "model and baseUrl");
+  }
+
+  private static StreamError forStatus(int status, MultiMap headers, Buffer body, String key, String request) {
     String code = errorCode(body);
     Long retryAfter = retryAfterSeconds(headers);
     if (status == 429 && "insufficient_quota".equals(code)) {
@@ -34,14 +50,14 @@ final class UpstreamErrors {
     if (status == 401 || status == 403) {
       return new StreamError(502, "credentials",
           "OpenAI rejected the service's API key (HTTP " + status + describe(code)
-              + "); the operator must check OPENAI_API_KEY", null);
+              + "); the operator must check " + key, null);
     }
     if (status == 408 || status >= 500) {
       return new StreamError(503, "upstream_" + status, StreamError.BUSY, retryAfter);
     }
     return new StreamError(502, "rejected",
         "OpenAI rejected the service's request (HTTP " + status + describe(code)
-            + "); the operator must check OPENAI_MODEL and OPENAI_BASE_URL", null);
+            + "); the operator must check " + request, null);
   }
 
   /** The call never got an answer: refused, reset, DNS, TLS or connect timeout. */
@@ -58,6 +74,25 @@ final class UpstreamErrors {
     return new StreamError(502, "stream_error",
         "OpenAI reported an error in the middle of the stream" + (code == null ? "" : " (" + code + ")")
             + "; the campaign is incomplete, try again", null);
+  }
+
+  /**
+   * No upstream could take the stream, at once or within its wait. The service's own capacity is
+   * named as such: it is not OpenAI's doing.
+   */
+  static StreamError noUpstream(Refusal refusal) {
+    long seconds = Math.max(1, (refusal.retryAfterMs() + 999) / 1000);
+    return switch (refusal.reason()) {
+      case NO_CONNECTION -> new StreamError(503, "no_capacity", "This service is at its capacity: all its"
+          + " connections to the model are in use on this node, try again in " + seconds + " second"
+          + (seconds == 1 ? "" : "s"), seconds);
+      case AT_CAP -> new StreamError(503, "upstreams_full", "Every upstream of this service holds as many"
+          + " streams as its operator allows, try again in " + seconds + " second" + (seconds == 1 ? "" : "s"),
+          seconds);
+      case RATE_LIMITED -> new StreamError(429, "rate_limited", "OpenAI is rate-limiting every upstream of this"
+          + " service, try again in " + seconds + " second" + (seconds == 1 ? "" : "s"), seconds);
+      case CIRCUIT_OPEN -> new StreamError(503, "circuit_open", StreamError.BUSY, seconds);
+    };
   }
 
   static StreamError circuitOpen(long resetTimeoutMs) {

@@ -1,11 +1,9 @@
 package dev.campaignstream.worker;
 
 import dev.campaignstream.ops.WorkerHealth;
-import io.vertx.circuitbreaker.CircuitBreaker;
-import io.vertx.circuitbreaker.CircuitBreakerState;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
+import dev.campaignstream.upstream.UpstreamShare;
+import dev.campaignstream.upstream.Upstreams;
+import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,29 +16,39 @@ public final class WorkerLoad implements WorkerHealth {
 
   private final AtomicInteger streams = new AtomicInteger();
   private final AtomicLong bufferedChunks = new AtomicLong();
-  private final Set<CircuitBreaker> breakers = new CopyOnWriteArraySet<>();
+  private final Upstreams upstreams;
+  private final AtomicInteger runningInstances = new AtomicInteger();
+
+  public WorkerLoad(Upstreams upstreams) {
+    this.upstreams = upstreams;
+  }
+
+  public Upstreams upstreams() {
+    return upstreams;
+  }
 
   /** The worst state among the node's circuit breakers: 0 closed, 1 half-open, 2 open. */
   public int circuitState() {
-    int worst = 0;
-    for (CircuitBreaker breaker : breakers) {
-      CircuitBreakerState state = breaker.state();
-      worst = Math.max(worst, state == CircuitBreakerState.OPEN ? 2 : state == CircuitBreakerState.HALF_OPEN ? 1 : 0);
-    }
-    return worst;
+    return upstreams.all().stream().mapToInt(UpstreamShare::circuitState).max().orElse(0);
   }
 
   @Override
-  public List<String> circuits() {
-    return breakers.stream().map(breaker -> breaker.state().name()).sorted().toList();
+  public boolean runsWorkers() {
+    return runningInstances.get() > 0;
   }
 
-  void track(CircuitBreaker breaker) {
-    breakers.add(breaker);
+  /** Ready while some upstream can take new streams; each upstream's state says which cannot, and why. */
+  @Override
+  public JsonObject health() {
+    return new JsonObject().put("available", upstreams.anyAvailable()).put("upstreams", upstreams.report());
   }
 
-  void untrack(CircuitBreaker breaker) {
-    breakers.remove(breaker);
+  void instanceStarted() {
+    runningInstances.incrementAndGet();
+  }
+
+  void instanceStopped() {
+    runningInstances.decrementAndGet();
   }
 
   public int streams() {

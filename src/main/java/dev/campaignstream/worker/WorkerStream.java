@@ -7,13 +7,18 @@ import dev.campaignstream.protocol.OpenStream;
 import dev.campaignstream.protocol.Peer;
 import dev.campaignstream.protocol.StreamError;
 import dev.campaignstream.trace.ChatSpan;
+import dev.campaignstream.upstream.Refusal;
+import dev.campaignstream.upstream.UpstreamMetrics;
+import dev.campaignstream.upstream.Upstreams;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +26,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker end of one campaign stream: OpenAI's events parsed as they arrive and each piece of
  * text sent to the HTTP side as a chunk, within the credit it granted ({@link CreditGate}); out of
- * credit, the upstream response is paused, so TCP backpressure reaches OpenAI. A failed call is
- * tried again while no text has been sent ({@link RetryPolicy}).
+ * credit, the upstream response is paused, so TCP backpressure reaches OpenAI.
+ *
+ * <p>Each attempt goes to an upstream the {@link UpstreamRouter} picks; when none can take it, the
+ * stream waits for one in the instance's {@link WaitQueue}, for a bounded time. A failed attempt
+ * (429, 5xx, no connection, no first token in time) moves at once to another upstream that has not
+ * been tried, while no text has been sent and the attempts allow; with none, a retryable failure is
+ * tried again after a backoff ({@link RetryPolicy}). After the first text there is no failover.
  *
  * <p>Its life is a {@link State}, changed only by {@link #to}, which refuses a move the machine
  * does not have. Runs on its verticle's event loop only.
@@ -36,6 +46,8 @@ final class WorkerStream {
   enum State {
     /** Taken from the HTTP side; no call made yet. */
     NEW,
+    /** No upstream can take it now: it waits for one, for a bounded time. */
+    WAITING,
     /** An attempt is under way: connecting, or waiting for OpenAI's answer. */
     CALLING,
     /** An attempt failed before any text; the next one waits for its backoff. */
@@ -49,10 +61,12 @@ final class WorkerStream {
 
     boolean mayBecome(State next) {
       return switch (this) {
-        case NEW -> next == CALLING || next == CLOSED;
-        case CALLING -> next != CALLING && next != NEW;
-        case BACKING_OFF -> next == CALLING || next == FLUSHING || next == CLOSED;
-        case STREAMING -> next == BACKING_OFF || next == FLUSHING || next == CLOSED;
+        case NEW -> next == WAITING || next == CALLING || next == FLUSHING || next == CLOSED;
+        case WAITING -> next == CALLING || next == FLUSHING || next == CLOSED;
+        // CALLING again: a failover to another upstream.
+        case CALLING -> next != NEW && next != WAITING;
+        case BACKING_OFF -> next == WAITING || next == CALLING || next == FLUSHING || next == CLOSED;
+        case STREAMING -> next == CALLING || next == BACKING_OFF || next == FLUSHING || next == CLOSED;
         case FLUSHING -> next == CLOSED;
         case CLOSED -> false;
       };
@@ -60,7 +74,8 @@ final class WorkerStream {
   }
 
   /** What all streams of one worker instance share. */
-  record Shared(Vertx vertx, UpstreamCall call, RetryPolicy retry, OpenAiSettings settings, ServiceMetrics metrics,
+  record Shared(Vertx vertx, UpstreamRouter router, WaitQueue<WorkerStream> queue, Upstreams upstreams,
+      RetryPolicy retry, OpenAiSettings settings, ServiceMetrics metrics, UpstreamMetrics upstreamMetrics,
       WorkerLoad load) {
   }
 
@@ -72,6 +87,16 @@ final class WorkerStream {
   private final CreditGate gate;
   private final long startedNanos = System.nanoTime();
   private State state = State.NEW;
+  /** The upstream of the current attempt, whose place the stream holds while {@link #holding}. */
+  private Upstream upstream;
+  private boolean holding;
+  private final Set<String> tried = new HashSet<>();
+  private long attemptStartedNanos = startedNanos;
+  /** Why it waits: the reason it entered the wait with (counted by it), and the latest. */
+  private Refusal waitEntered;
+  private Refusal waitingFor;
+  private long waitStartedNanos;
+  private long waitDeadlineNanos;
   private int attempts;
   private long waitedMs;
   private long seq;
@@ -108,11 +133,87 @@ final class WorkerStream {
 
   // ------------------------------------------------------------------ events
 
-  /** Makes an attempt: the first at once, a retry once its backoff is over. */
-  void call() {
+  /** The first attempt: at once on an upstream that can take it, else a wait for one. */
+  void start() {
+    route();
+  }
+
+  private void route() {
+    UpstreamRouter.Choice choice = shared.router().choose(open.model(), Set.of());
+    if (choice.upstream() != null) {
+      attempt(choice.upstream());
+    } else {
+      await(choice.refusal());
+    }
+  }
+
+  /**
+   * No upstream can take the stream now: it waits, unless waiting is off or the wait is full. Not
+   * behind open circuits only: failing fast is what a circuit is for, and it stays open longer
+   * than a caller should wait.
+   */
+  private void await(Refusal refusal) {
+    long maxWaitMs = switch (refusal.reason()) {
+      case NO_CONNECTION -> shared.settings().queue().poolWaitMs();
+      case CIRCUIT_OPEN -> 0;
+      default -> shared.settings().queue().maxWaitMs();
+    };
+    if (maxWaitMs <= 0 || !shared.upstreams().enterWait(refusal)) {
+      shared.upstreamMetrics().refused(maxWaitMs <= 0 ? refusal.reason().label() : "queue_full");
+      fail(UpstreamErrors.noUpstream(refusal));
+      return;
+    }
+    to(State.WAITING);
+    waitEntered = refusal;
+    waitingFor = refusal;
+    waitStartedNanos = System.nanoTime();
+    waitDeadlineNanos = waitStartedNanos + nanos(maxWaitMs);
+    shared.queue().add(open.keyName(), this);
+  }
+
+  /** The wait's turn came: true when an upstream took the stream, which then leaves the wait. */
+  boolean tryLeaveWait() {
+    if (state != State.WAITING) {
+      return true;
+    }
+    UpstreamRouter.Choice choice = shared.router().choose(open.model(), Set.of());
+    if (choice.upstream() == null) {
+      waitingFor = choice.refusal();
+      return false;
+    }
+    leftWait("served");
+    attempt(choice.upstream());
+    return true;
+  }
+
+  private void leftWait(String outcome) {
+    shared.upstreams().leaveWait(waitEntered);
+    shared.upstreamMetrics().waited(outcome, System.nanoTime() - waitStartedNanos);
+  }
+
+  /** Out of the wait by a timeout, a cancel or a stop, not by its turn. */
+  private void leaveWaitEarly(String outcome) {
+    if (state == State.WAITING) {
+      shared.queue().remove(open.keyName(), this);
+      leftWait(outcome);
+    }
+  }
+
+  /** One attempt on {@code chosen}, whose place the router took for it. */
+  private void attempt(Upstream chosen) {
     to(State.CALLING);
+    upstream = chosen;
+    holding = true;
+    tried.add(chosen.name());
     int attempt = ++attempts;
-    span.around(() -> shared.call().attempt(open, created -> request = created,
+    attemptStartedNanos = System.nanoTime();
+    eventSeen = false;
+    doneSeen = false;
+    finishReason = null;
+    usage = null;
+    shared.upstreamMetrics().call(chosen.name());
+    span.upstream(chosen.name(), chosen.host(), chosen.port());
+    span.around(() -> chosen.call().attempt(open, created -> request = created,
             () -> state == State.CLOSED || attempt != attempts))
         .onSuccess(answer -> {
           if (answer != null) {
@@ -124,12 +225,12 @@ final class WorkerStream {
             return;
           }
           if (failure instanceof OpenCircuitException) {
-            fail(UpstreamErrors.circuitOpen(shared.settings().circuit().resetTimeoutMs()));
+            attemptFailed(UpstreamErrors.circuitOpen(shared.settings().circuit().resetTimeoutMs()), null, null, false);
           } else if (failure instanceof UpstreamCall.Overloaded overloaded) {
             shared.metrics().upstreamStatus(overloaded.answer.status());
             refused(overloaded.answer);
           } else {
-            attemptFailed(UpstreamErrors.connectionFailed(), null, failure);
+            attemptFailed(UpstreamErrors.connectionFailed(), null, failure, true);
           }
         });
   }
@@ -150,6 +251,7 @@ final class WorkerStream {
     }
     gate.clear();
     span.cancelled();
+    leaveWaitEarly("left");
     // Closed first: the reset fails the call in flight, which must read as the caller's doing.
     close();
     resetUpstream();
@@ -162,9 +264,10 @@ final class WorkerStream {
     }
     gate.clear();
     span.failed(error.kind());
+    leaveWaitEarly("left");
     // Closed first: a frame the bus cannot deliver (the HTTP side stopping too) cancels the stream.
     close();
-    send(new Frame.Failed(id(), error));
+    send(new Frame.Failed(id(), error, upstreamName()));
     resetUpstream();
   }
 
@@ -174,8 +277,18 @@ final class WorkerStream {
     if (state == State.FLUSHING || state == State.CLOSED) {
       return;
     }
-    if (seq == 0 && now - startedNanos > nanos(settings.firstTokenTimeoutMs())) {
-      fail(UpstreamErrors.firstTokenTimeout(settings.firstTokenTimeoutMs()));
+    if (state == State.WAITING) {
+      if (now > waitDeadlineNanos) {
+        leaveWaitEarly("timed_out");
+        shared.upstreamMetrics().refused(waitingFor.reason().label());
+        fail(UpstreamErrors.noUpstream(waitingFor));
+      }
+      return;
+    }
+    boolean attemptLive = state == State.CALLING || state == State.STREAMING;
+    if (seq == 0 && attemptLive && now - attemptStartedNanos > nanos(settings.firstTokenTimeoutMs())) {
+      // Another upstream may answer where this one stays silent; alone, it is the caller's 504.
+      attemptFailed(UpstreamErrors.firstTokenTimeout(settings.firstTokenTimeoutMs()), null, null, false);
     } else if (seq > 0 && !paused && now - lastUpstreamNanos > nanos(settings.idleTimeoutMs())) {
       fail(UpstreamErrors.idleTimeout(settings.idleTimeoutMs()));
     } else if (settings.totalTimeoutMs() > 0 && now - startedNanos > nanos(settings.totalTimeoutMs())) {
@@ -194,6 +307,7 @@ final class WorkerStream {
     }
     lastUpstreamNanos = System.nanoTime();
     shared.metrics().upstreamStatus(answer.status());
+    upstream.share().limits().observe(answer.headers());
     if (answer.stream() == null) {
       refused(answer);
       return;
@@ -231,11 +345,21 @@ final class WorkerStream {
     response.resume();
   }
 
-  /** OpenAI answered with an error status: retried if it is worth it, else the caller's answer. */
+  /**
+   * The upstream answered with an error status. An overloaded answer (408, 429, 5xx) moves to
+   * another upstream, or is retried if it is worth it; any other is the caller's answer.
+   */
   private void refused(UpstreamCall.Answer answer) {
-    StreamError error = UpstreamErrors.forStatus(answer.status(), answer.headers(), answer.body());
-    if (UpstreamErrors.isRetryableStatus(answer.status(), answer.body())) {
-      attemptFailed(error, UpstreamErrors.retryAfterMillis(answer.headers()), null);
+    StreamError error = UpstreamErrors.forStatus(answer.status(), answer.headers(), answer.body(),
+        upstream.settings());
+    Long retryAfterMs = UpstreamErrors.retryAfterMillis(answer.headers());
+    if (answer.status() == 429) {
+      upstream.share().limits().refused(answer.headers(), retryAfterMs);
+    } else {
+      upstream.share().limits().observe(answer.headers());
+    }
+    if (UpstreamErrors.isOutage(answer.status())) {
+      attemptFailed(error, retryAfterMs, null, UpstreamErrors.isRetryableStatus(answer.status(), answer.body()));
     } else {
       fail(error);
     }
@@ -276,6 +400,7 @@ final class WorkerStream {
     if (chunk.hasContent()) {
       if (seq == 0) {
         shared.metrics().firstTokenFromUpstream(System.nanoTime() - startedNanos);
+        shared.upstreamMetrics().firstToken(upstream.name(), System.nanoTime() - attemptStartedNanos);
         span.firstToken(System.nanoTime() - startedNanos);
       }
       span.text(chunk.content());
@@ -299,8 +424,10 @@ final class WorkerStream {
     }
     if (doneSeen || finishReason != null) {
       shared.metrics().usage(usage);
+      shared.upstreamMetrics().usage(upstream.name(), usage);
       span.completed(finishReason == null ? "stop" : finishReason, usage);
-      finish(new Frame.End(id(), finishReason == null ? "stop" : finishReason, usage));
+      release();
+      finish(new Frame.End(id(), finishReason == null ? "stop" : finishReason, usage, upstream.name()));
     } else if (!eventSeen) {
       fail(UpstreamErrors.notEventStream());
     } else {
@@ -314,33 +441,55 @@ final class WorkerStream {
       return;
     }
     if (seq == 0) {
-      attemptFailed(UpstreamErrors.cut(false), null, failure);
+      attemptFailed(UpstreamErrors.cut(false), null, failure, true);
     } else {
       fail(UpstreamErrors.cut(true));
     }
   }
 
-  /** An attempt failed: tried again after a backoff if no text was sent and the budget allows. */
-  private void attemptFailed(StreamError error, Long retryAfterMs, Throwable cause) {
+  /**
+   * An attempt failed before any text: another upstream at once if one can take it, else the same
+   * again after a backoff if {@code retrySame} and the budget allow, else the caller's answer.
+   */
+  private void attemptFailed(StreamError error, Long retryAfterMs, Throwable cause, boolean retrySame) {
     RetryPolicy retry = shared.retry();
-    long backoff = retry.backoffMs(attempts, retryAfterMs);
-    LOG.warn("OpenAI call failed for stream {} (request {}): {}{}, attempt {} of {}", id(), open.requestId(),
+    String failed = upstream.name();
+    LOG.warn("Upstream {} failed for stream {} (request {}): {}{}, attempt {} of {}", failed, id(), open.requestId(),
         error.kind(), cause == null ? "" : " (" + cause.getClass().getSimpleName() + ")", attempts,
         retry.maxAttempts());
-    if (seq > 0 || !retry.allows(attempts, waitedMs, backoff)) {
+    shared.upstreamMetrics().failed(failed, error.kind());
+    release();
+    if (seq > 0 || attempts >= retry.maxAttempts()) {
+      fail(error);
+      return;
+    }
+    // The state moves first: resetting the attempt reports its own failure, which must not retry twice.
+    UpstreamRouter.Choice next = shared.router().hasUntried(open.model(), tried)
+        ? shared.router().choose(open.model(), tried) : null;
+    if (next != null && next.upstream() != null) {
+      shared.metrics().retry();
+      shared.metrics().upstreamFailure(error.kind());
+      shared.upstreamMetrics().failover(failed, error.kind());
+      resetUpstream();
+      response = null;
+      attempt(next.upstream());
+      return;
+    }
+    long backoff = retry.backoffMs(attempts, retryAfterMs);
+    if (!retrySame || !retry.allows(attempts, waitedMs, backoff)) {
       fail(error);
       return;
     }
     shared.metrics().retry();
     shared.metrics().upstreamFailure(error.kind());
-    // The state moves first: resetting the attempt reports its own failure, which must not retry twice.
     to(State.BACKING_OFF);
     resetUpstream();
     response = null;
     waitedMs += backoff;
     shared.vertx().setTimer(Math.max(1, backoff), id -> {
       if (state == State.BACKING_OFF) {
-        call();
+        tried.clear();
+        route();
       }
     });
   }
@@ -351,12 +500,17 @@ final class WorkerStream {
       return;
     }
     shared.metrics().upstreamFailure(error.kind());
+    if (holding) {
+      // The upstream's own failure (a stream it broke, a text it sent wrong): an attempt's was counted already.
+      shared.upstreamMetrics().failed(upstream.name(), error.kind());
+      release();
+    }
     if (seq == 0) {
       gate.clear();
     }
     LOG.info("Stream {} (request {}) failed: {} {}", id(), open.requestId(), error.status(), error.kind());
     span.failed(error.kind());
-    finish(new Frame.Failed(id(), error));
+    finish(new Frame.Failed(id(), error, upstreamName()));
     resetUpstream();
   }
 
@@ -393,8 +547,25 @@ final class WorkerStream {
 
   private void close() {
     to(State.CLOSED);
+    release();
     span.end(attempts);
     onClosed.run();
+  }
+
+  /** Gives back the upstream's place: its connection is done with this stream. */
+  private void release() {
+    if (holding) {
+      holding = false;
+      upstream.share().release();
+    }
+  }
+
+  private String upstreamName() {
+    return upstream == null ? null : upstream.name();
+  }
+
+  String keyName() {
+    return open.keyName();
   }
 
   private void resetUpstream() {

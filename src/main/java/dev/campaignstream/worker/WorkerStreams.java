@@ -12,6 +12,9 @@ import dev.campaignstream.protocol.Peers;
 import dev.campaignstream.protocol.StreamError;
 import dev.campaignstream.trace.ChatSpan;
 import dev.campaignstream.trace.Tracing;
+import dev.campaignstream.upstream.UpstreamMetrics;
+import dev.campaignstream.upstream.UpstreamShare;
+import dev.campaignstream.upstream.Upstreams;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.core.Future;
@@ -26,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +47,10 @@ final class WorkerStreams {
   private final OpenAiSettings settings;
   private final OpenAck.Worker worker;
   private final WorkerLoad load;
-  private final CircuitBreaker breaker;
+  private final List<Upstream> upstreams;
+  private final WaitQueue<WorkerStream> queue = new WaitQueue<>();
   private final WorkerStream.Shared shared;
   private final Tracing tracing;
-  private final URI upstream;
   private final String inbox = Addresses.newInbox("worker");
   private final Peers peers;
   private final Map<String, WorkerStream> streams = new HashMap<>();
@@ -54,37 +58,46 @@ final class WorkerStreams {
   private final long sweepTick;
   private long sweepTimer = -1;
 
-  WorkerStreams(Vertx vertx, HttpClient client, OpenAiSettings settings, StreamSettings streamSettings,
-      OpenAck.Worker worker, WorkerLoad load, ServiceMetrics metrics, Tracing tracing) {
+  /** @param clients the HTTP client of each upstream, by its name */
+  WorkerStreams(Vertx vertx, Function<String, HttpClient> clients, OpenAiSettings settings,
+      StreamSettings streamSettings, OpenAck.Worker worker, WorkerLoad load, Upstreams nodeUpstreams,
+      ServiceMetrics metrics, UpstreamMetrics upstreamMetrics, Tracing tracing) {
     this.tracing = tracing;
-    this.upstream = URI.create(settings.baseUrl());
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.settings = settings;
     this.worker = worker;
     this.load = load;
-    this.breaker = CircuitBreaker.create("openai", vertx, new CircuitBreakerOptions()
+    this.upstreams = nodeUpstreams.all().stream()
+        .map(share -> upstream(share, clients.apply(share.name()), settings))
+        .toList();
+    this.shared = new WorkerStream.Shared(vertx, new UpstreamRouter(upstreams), queue, nodeUpstreams,
+        new RetryPolicy(settings.retry()), settings, metrics, upstreamMetrics, load);
+    this.peers = new Peers(bus, inbox, streamSettings.heartbeatMs(), streamSettings.livenessTimeoutMs());
+    // Fine enough for the shortest timeout configured, coarse enough to cost nothing.
+    long shortest = Math.min(streamSettings.heartbeatMs(),
+        Math.min(settings.firstTokenTimeoutMs(), settings.idleTimeoutMs()));
+    this.sweepTick = Math.max(10, Math.min(250, shortest / 5));
+  }
+
+  /** This instance's end of one upstream: its own circuit breaker, and calls through it. */
+  private Upstream upstream(UpstreamShare share, HttpClient client, OpenAiSettings settings) {
+    CircuitBreaker breaker = CircuitBreaker.create("openai-" + share.name(), vertx, new CircuitBreakerOptions()
         .setMaxFailures(settings.circuit().maxFailures())
         .setResetTimeout(settings.circuit().resetTimeoutMs())
         // Our own timeouts end a hung call; the breaker only counts the outcome.
         .setTimeout(-1)
         // No state broadcasts on the (possibly clustered) event bus.
         .setNotificationAddress(null));
-    this.shared = new WorkerStream.Shared(vertx, new UpstreamCall(client, settings, breaker),
-        new RetryPolicy(settings.retry()), settings, metrics, load);
-    this.peers = new Peers(bus, inbox, streamSettings.heartbeatMs(), streamSettings.livenessTimeoutMs());
-    // Fine enough for the shortest timeout configured, coarse enough to cost nothing.
-    long shortest = Math.min(streamSettings.heartbeatMs(),
-        Math.min(settings.firstTokenTimeoutMs(), settings.idleTimeoutMs()));
-    this.sweepTick = Math.max(10, Math.min(250, shortest / 5));
-    load.track(breaker);
+    share.track(breaker);
+    URI uri = URI.create(share.settings().baseUrl());
+    return new Upstream(share, breaker, new UpstreamCall(client, share.settings(), breaker), uri.getHost(), port(uri));
   }
 
   Future<Void> start() {
     MessageConsumer<Frame> frames = bus.consumer(inbox, message -> onFrame(message.body()));
     MessageConsumer<JsonObject> opens = bus.consumer(Addresses.OPEN, this::open);
-    MessageConsumer<JsonObject> probes = bus.consumer(Addresses.PROBE,
-        probe -> probe.reply(new JsonObject().put("circuit", breaker.state().name())));
+    MessageConsumer<JsonObject> probes = bus.consumer(Addresses.PROBE, probe -> probe.reply(load.health()));
     consumers.add(frames);
     consumers.add(opens);
     consumers.add(probes);
@@ -96,23 +109,27 @@ final class WorkerStreams {
     vertx.cancelTimer(sweepTimer);
     StreamError stopping = new StreamError(503, "worker_stopped", "The campaign writer stopped, try again", 1L);
     new ArrayList<>(streams.values()).forEach(stream -> stream.abandon(stopping));
-    load.untrack(breaker);
-    breaker.close();
+    for (Upstream upstream : upstreams) {
+      upstream.share().untrack(upstream.breaker());
+      upstream.breaker().close();
+    }
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
   }
 
   private void open(Message<JsonObject> message) {
     OpenStream open = OpenStream.fromJson(message.body());
     Peer peer = peers.attach(open.replyTo());
+    String model = open.model() != null ? open.model() : settings.model();
     // Before the reply, which ends the bus message's span that is its parent.
-    ChatSpan span = ChatSpan.start(tracing, new ChatSpan.Call(settings.model(), upstream.getHost(), port(upstream),
+    Upstream first = upstreams.get(0);
+    ChatSpan span = ChatSpan.start(tracing, new ChatSpan.Call(model, first.host(), first.port(),
         open.requestId(), open.prompt(), ChatRequest.SYSTEM_PROMPT));
     WorkerStream[] made = new WorkerStream[1];
     made[0] = new WorkerStream(open, peer, shared, span, () -> closed(made[0]));
     streams.put(open.streamId(), made[0]);
     load.streamOpened();
-    message.reply(new OpenAck(inbox, worker).toJson());
-    made[0].call();
+    message.reply(new OpenAck(inbox, new OpenAck.Worker(worker.node(), model, worker.simulated())).toJson());
+    made[0].start();
   }
 
   private static int port(URI uri) {
@@ -135,6 +152,8 @@ final class WorkerStreams {
     if (streams.remove(stream.id(), stream)) {
       peers.detach(stream.peer());
       load.streamClosed();
+      // Its upstream's place is free: the longest waiting may have it.
+      queue.release(WorkerStream::tryLeaveWait);
     }
   }
 
@@ -150,5 +169,7 @@ final class WorkerStreams {
     for (WorkerStream stream : new ArrayList<>(streams.values())) {
       stream.check(now);
     }
+    // Places freed by other instances, and rate limits reset, are seen here.
+    queue.release(WorkerStream::tryLeaveWait);
   }
 }

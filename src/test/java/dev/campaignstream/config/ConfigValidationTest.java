@@ -100,7 +100,7 @@ class ConfigValidationTest {
         "Configuration openai.baseUrl (OPENAI_BASE_URL) must be an http or https URL, got 'ftp://example.com/v1'");
     assertRefused(environment("OPENAI_BASE_URL", "api.openai.com"),
         "Configuration openai.baseUrl (OPENAI_BASE_URL) must be an http or https URL, got 'api.openai.com'");
-    assertThat(ConfigLoader.fromJson(environment("OPENAI_BASE_URL", "http://127.0.0.1:8000/v1")).openai().baseUrl())
+    assertThat(ConfigLoader.fromJson(environment("OPENAI_BASE_URL", "http://127.0.0.1:8000/v1")).openai().upstreams().get(0).baseUrl())
         .isEqualTo("http://127.0.0.1:8000/v1");
   }
 

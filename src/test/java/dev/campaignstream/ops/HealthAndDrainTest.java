@@ -35,8 +35,10 @@ class HealthAndDrainTest {
           assertThat(ready.json().getJsonArray("checks").stream().map(c -> ((JsonObject) c).getString("id")))
               .containsExactlyInAnyOrder("accepting", "openai-workers");
           assertThat(check(ready, "accepting").getString("status")).isEqualTo("UP");
-          assertThat(check(ready, "openai-workers").getJsonObject("data").getJsonArray("circuits"))
-              .containsExactly("CLOSED");
+          JsonObject upstream = upstream(ready);
+          assertThat(upstream.getString("name")).isEqualTo("openai");
+          assertThat(upstream.getBoolean("available")).isTrue();
+          assertThat(upstream.getJsonArray("circuits")).containsExactly("CLOSED");
           testContext.completeNow();
         })));
   }
@@ -63,8 +65,9 @@ class HealthAndDrainTest {
         })
         .onComplete(testContext.succeeding(ready -> testContext.verify(() -> {
           assertThat(ready.status).isEqualTo(503);
-          assertThat(check(ready, "openai-workers").getJsonObject("data").getJsonArray("circuits"))
-              .containsExactly("OPEN");
+          assertThat(upstream(ready).getJsonArray("circuits")).containsExactly("OPEN");
+          assertThat(upstream(ready).getBoolean("available")).isFalse();
+          assertThat(upstream(ready).getString("reason")).isEqualTo("unavailable");
           testContext.completeNow();
         })));
   }
@@ -87,11 +90,15 @@ class HealthAndDrainTest {
         .onComplete(testContext.succeeding(answers -> testContext.verify(() -> {
           assertThat(answers).allSatisfy(ready -> {
             assertThat(ready.status).isEqualTo(503);
-            assertThat(check(ready, "openai-workers").getJsonObject("data").getJsonArray("circuits"))
-                .containsExactly("CLOSED", "CLOSED", "OPEN");
+            assertThat(upstream(ready).getJsonArray("circuits")).containsExactly("CLOSED", "CLOSED", "OPEN");
           });
           testContext.completeNow();
         })));
+  }
+
+  /** The one upstream's state in the readiness answer. */
+  private static JsonObject upstream(CallerResponse ready) {
+    return check(ready, "openai-workers").getJsonObject("data").getJsonArray("upstreams").getJsonObject(0);
   }
 
   /** A node on a Vert.x of its own (shutting it down must not stop the test's), one stream running. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.campaignstream.simulator.Behaviour;
 import dev.campaignstream.support.CallerResponse;
+import dev.campaignstream.support.Scrape;
 import dev.campaignstream.support.TestService;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Context;
@@ -15,8 +16,6 @@ import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -149,15 +148,7 @@ class MetricsTest {
 
   /** The value of the one sample of {@code name} whose labels include all of {@code labels}. */
   private static double value(String scrape, String name, String... labels) {
-    Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? (\\S+)$").matcher(scrape);
-    List<Double> found = new java.util.ArrayList<>();
-    while (sample.find()) {
-      String labelSet = sample.group(1) == null ? "" : sample.group(1);
-      if (List.of(labels).stream().allMatch(labelSet::contains)) {
-        found.add(Double.parseDouble(sample.group(2)));
-      }
-    }
-    assertThat(found).as(name + " " + List.of(labels)).hasSize(1);
-    return found.get(0);
+    return Scrape.value(scrape, name, labels);
   }
+
 }

@@ -17,10 +17,10 @@ class FrameCodecTest {
   void everyFrameTypeCrossesTheWireUnchanged() {
     List<Frame> frames = List.of(
         new Frame.Chunk("s-1", 7, "Caf\u00e9 \uD83D\uDE80 \"quoted\""),
-        new Frame.End("s-1", "stop", new JsonObject().put("prompt_tokens", 3).put("completion_tokens", 5)),
-        new Frame.End("s-2", "length", null),
-        new Frame.Failed("s-1", new StreamError(504, "first_token_timeout", "OpenAI did not answer", 2L)),
-        new Frame.Failed("s-3", new StreamError(502, "cut", "The stream was cut", null)),
+        new Frame.End("s-1", "stop", new JsonObject().put("prompt_tokens", 3).put("completion_tokens", 5), "azure-eu"),
+        new Frame.End("s-2", "length", null, null),
+        new Frame.Failed("s-1", new StreamError(504, "first_token_timeout", "OpenAI did not answer", 2L), "openai-a"),
+        new Frame.Failed("s-3", new StreamError(502, "cut", "The stream was cut", null), null),
         new Frame.Credit("s-1", 16),
         new Frame.Cancel("s-1"),
         new Frame.Ping("campaign.inbox.http.abc"));

@@ -43,7 +43,8 @@ class ClusterCampaignCacheTest {
                       .put("finish_reason", "stop")
                       .put("usage", miss.json().getJsonObject("usage"))
                       .put("model", "gpt-test")
-                      .put("simulated", false));
+                      .put("simulated", false)
+                      .put("upstream", "openai"));
                   assertThat(hit.header("X-Campaign-Cache")).isEqualTo("hit");
                   assertThat(hit.json().getString("campaign")).isEqualTo("Here it is");
                 });

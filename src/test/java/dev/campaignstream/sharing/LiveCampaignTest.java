@@ -32,7 +32,7 @@ class LiveCampaignTest {
       // A liveness timeout far longer than the test: only the failed delivery can end it in time.
       Peers peers = new Peers(vertx.eventBus(), "campaign.inbox.http.test", 1_000, 600_000);
       Reader reader = new Reader(context, testContext);
-      Campaigns campaigns = new Campaigns(new LocalCampaignCache(60_000, 10), CACHE, "gpt-test");
+      Campaigns campaigns = new Campaigns(new LocalCampaignCache(60_000, 10), CACHE, ModelChoice.single("gpt-test"));
       LiveCampaign campaign = new LiveCampaign("stream-1", null, false, campaigns, context, reader, 1_000, 2);
       reader.followNew(campaign);
       // The worker's inbox has no consumer (its node went away): the next frame sent there cannot be delivered.

@@ -46,10 +46,10 @@ class LocalCampaignCacheTest {
   @Test
   void theValueSurvivesTheClustersJsonForm() {
     CachedCampaign original = new CachedCampaign(List.of("Here", " is", " 🚀"), "length",
-        new JsonObject().put("prompt_tokens", 31).put("completion_tokens", 3), "gpt-test", true);
+        new JsonObject().put("prompt_tokens", 31).put("completion_tokens", 3), "gpt-test", true, "azure-eu");
     assertThat(CachedCampaign.fromJson(new JsonObject(original.toJson().encode()))).isEqualTo(original);
     assertThat(original.toJson().fieldNames()).containsExactlyInAnyOrder("deltas", "finish_reason", "usage", "model",
-        "simulated");
+        "simulated", "upstream");
   }
 
   @Test

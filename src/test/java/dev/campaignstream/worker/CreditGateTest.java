@@ -41,7 +41,7 @@ class CreditGateTest {
     CreditGate gate = new CreditGate(1, sent::add, held::addAndGet);
     gate.offer(chunk(1));
     gate.offer(chunk(2));
-    Frame end = new Frame.End("s", "stop", null);
+    Frame end = new Frame.End("s", "stop", null, null);
     gate.offerLast(end);
     assertThat(gate.lastSent()).isFalse();
     assertThat(sent).containsExactly(chunk(1));
@@ -58,7 +58,7 @@ class CreditGateTest {
     gate.offer(chunk(2));
     gate.clear();
     assertThat(held).hasValue(0);
-    Frame failed = new Frame.Failed("s", StreamError.busy("x"));
+    Frame failed = new Frame.Failed("s", StreamError.busy("x"), null);
     gate.offerLast(failed);
     assertThat(sent).containsExactly(failed);
   }

@@ -16,12 +16,24 @@ class WorkerStreamStateTest {
   }
 
   @Test
-  void retriesGoThroughABackoffAndNeverStartFromAStream() {
+  void retriesGoThroughABackoffAndFailoversStraightToTheNextCall() {
     assertThat(State.CALLING.mayBecome(State.BACKING_OFF)).isTrue();
     assertThat(State.STREAMING.mayBecome(State.BACKING_OFF)).isTrue();
     assertThat(State.BACKING_OFF.mayBecome(State.CALLING)).isTrue();
-    assertThat(State.STREAMING.mayBecome(State.CALLING)).isFalse();
+    // A failover: another upstream at once, before any text (WorkerStream guards that).
+    assertThat(State.STREAMING.mayBecome(State.CALLING)).isTrue();
+    assertThat(State.CALLING.mayBecome(State.CALLING)).isTrue();
     assertThat(State.FLUSHING.mayBecome(State.STREAMING)).isFalse();
-    assertThat(State.CALLING.mayBecome(State.CALLING)).isFalse();
+  }
+
+  @Test
+  void onlyANewStreamOrOneBackingOffWaitsForAnUpstream() {
+    assertThat(State.NEW.mayBecome(State.WAITING)).isTrue();
+    assertThat(State.BACKING_OFF.mayBecome(State.WAITING)).isTrue();
+    assertThat(State.WAITING.mayBecome(State.CALLING)).isTrue();
+    assertThat(State.WAITING.mayBecome(State.FLUSHING)).isTrue();
+    assertThat(State.CALLING.mayBecome(State.WAITING)).isFalse();
+    assertThat(State.STREAMING.mayBecome(State.WAITING)).isFalse();
+    assertThat(State.WAITING.mayBecome(State.STREAMING)).isFalse();
   }
 }
