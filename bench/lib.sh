@@ -216,6 +216,7 @@ start_upstream() {
 }
 
 # start_service [VAR=value ...]: the service's jar in front of the bench upstream; sets SERVICE_PID.
+# SERVICE_ARGS, when set, is passed to the jar (e.g. --conf FILE).
 # Callers are not authenticated (CALLER_AUTH=none) unless a scenario gives a keys file.
 # The campaign cache is off unless a scenario turns it on: every caller asks for the same brand,
 # and the streaming scenarios measure streams from the upstream, not replays from the cache.
@@ -225,7 +226,7 @@ start_service() {
   # shellcheck disable=SC2086
   env OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/v1" OPENAI_API_KEY=bench-not-a-key \
     HTTP_HOST=127.0.0.1 HTTP_PORT="$SERVICE_PORT" HTTP_DRAIN_TIMEOUT_MS=1000 CACHE_ENABLED=false CALLER_AUTH=none "$@" \
-    java $SERVICE_JAVA_OPTS -Xlog:gc:file="$LOG_DIR/service-gc.log":uptime -jar "$SERVICE_JAR" >"$out" 2>&1 &
+    java $SERVICE_JAVA_OPTS -Xlog:gc:file="$LOG_DIR/service-gc.log":uptime -jar "$SERVICE_JAR" ${SERVICE_ARGS:-} >"$out" 2>&1 &
   SERVICE_PID=$!
   BENCH_PIDS+=("$SERVICE_PID")
   local i

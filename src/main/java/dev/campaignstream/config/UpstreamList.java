@@ -22,7 +22,7 @@ final class UpstreamList {
   private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
   private static final Pattern API_VERSION = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}(-preview)?");
   private static final Set<String> FIELDS = Set.of("name", "type", "baseUrl", "apiKeyEnv", "model", "weight",
-      "maxConcurrentStreams", "apiVersion");
+      "maxConcurrentStreams", "apiVersion", "http2");
 
   private final List<String> problems;
   private final UnaryOperator<String> environment;
@@ -42,7 +42,7 @@ final class UpstreamList {
     if (raw == null || raw instanceof String text && text.isBlank()
         || raw instanceof JsonArray array && array.isEmpty()) {
       return List.of(new UpstreamSettings(UpstreamSettings.SINGLE, UpstreamType.OPENAI, baseUrl, "OPENAI_API_KEY",
-          apiKey == null || apiKey.isBlank() ? null : apiKey, model, 1, 0, null));
+          apiKey == null || apiKey.isBlank() ? null : apiKey, model, 1, 0, null, false));
     }
     if (!(raw instanceof JsonArray array)) {
       problems.add("Configuration openai.upstreams must be a YAML list of upstreams (see the README's"
@@ -107,6 +107,10 @@ final class UpstreamList {
     int weight = number(entry, "weight", at, 1, 0);
     int cap = number(entry, "maxConcurrentStreams", at, 0, 1);
     String apiVersion = optionalText(entry, "apiVersion", at);
+    Object http2 = entry.getValue("http2", false);
+    if (!(http2 instanceof Boolean)) {
+      problems.add("Configuration " + at + ".http2 must be true or false, got " + quoted(String.valueOf(http2)));
+    }
     if (type == UpstreamType.AZURE && apiVersion == null) {
       problems.add("Configuration " + at + ".apiVersion is required for an azure upstream, e.g. 2024-10-21");
     } else if (apiVersion != null && type != UpstreamType.AZURE) {
@@ -119,7 +123,7 @@ final class UpstreamList {
     }
     String key = apiKeyEnv == null ? null : environment.apply(apiKeyEnv);
     return new UpstreamSettings(name, type, baseUrl, apiKeyEnv, key == null || key.isBlank() ? null : key, model,
-        weight, cap, apiVersion);
+        weight, cap, apiVersion, Boolean.TRUE.equals(http2));
   }
 
   private String text(JsonObject entry, String field, String at) {

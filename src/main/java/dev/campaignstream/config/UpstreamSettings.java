@@ -17,9 +17,10 @@ import java.nio.charset.StandardCharsets;
  * @param weight               its share of new streams while it can take them; 0 = only when no weighted one can
  * @param maxConcurrentStreams streams it may hold at once on one worker node; 0 = no cap of its own
  * @param apiVersion           Azure's {@code api-version}; null for OpenAI
+ * @param http2                HTTP/2 (ALPN over TLS, prior knowledge over plain HTTP): many streams on few connections
  */
 public record UpstreamSettings(String name, UpstreamType type, String baseUrl, String apiKeyEnv, String apiKey,
-    String model, int weight, int maxConcurrentStreams, String apiVersion) {
+    String model, int weight, int maxConcurrentStreams, String apiVersion, boolean http2) {
 
   /** The name of the one upstream a configuration without {@code openai.upstreams} has. */
   public static final String SINGLE = "openai";
@@ -47,13 +48,15 @@ public record UpstreamSettings(String name, UpstreamType type, String baseUrl, S
   }
 
   public UpstreamSettings withBaseUrl(String url) {
-    return new UpstreamSettings(name, type, url, apiKeyEnv, apiKey, model, weight, maxConcurrentStreams, apiVersion);
+    return new UpstreamSettings(name, type, url, apiKeyEnv, apiKey, model, weight, maxConcurrentStreams, apiVersion,
+        http2);
   }
 
   @Override
   public String toString() {
     return "Upstream[" + name + ", " + type.label() + ", " + baseUrl + ", model " + model + ", weight " + weight
         + (maxConcurrentStreams > 0 ? ", at most " + maxConcurrentStreams + " streams" : "")
+        + (http2 ? ", HTTP/2" : "")
         + (apiKeyEnv == null ? ", no key" : ", key from " + apiKeyEnv + (hasApiKey() ? " (set)" : " (not set)"))
         + "]";
   }

@@ -14,4 +14,6 @@ final class Counters {
   final AtomicInteger aborted = new AtomicInteger();
   final AtomicInteger faulted = new AtomicInteger();
   final AtomicInteger paused = new AtomicInteger();
+  /** Requests refused with a 429 because they were beyond the played rate limit (not streams). */
+  final AtomicInteger rateLimited = new AtomicInteger();
 }

@@ -152,6 +152,11 @@ public final class OpenAiSimulator {
     return counters.faulted.get();
   }
 
+  /** Requests refused with a 429 because they were beyond the rate limit set with {@link #setRateLimits}. */
+  public int rateLimitedCount() {
+    return counters.rateLimited.get();
+  }
+
   /** Times a streaming response found the client's connection not draining and waited for drain. */
   public int pausedCount() {
     return counters.paused.get();
@@ -190,6 +195,7 @@ public final class OpenAiSimulator {
       if (decision != null) {
         limits.put(request.response(), decision);
         if (!decision.allowed()) {
+          counters.rateLimited.incrementAndGet();
           reply(request.response(), rateLimitedNow(decision), requestId, receivedAt);
           return;
         }
@@ -216,7 +222,8 @@ public final class OpenAiSimulator {
       if (recorded.size() == MAX_RECORDED) {
         recorded.removeFirst();
       }
-      recorded.add(new RecordedRequest(request.method().name(), request.path(), request.query(),
+      recorded.add(new RecordedRequest(request.method().name(), request.version().name(), request.path(),
+          request.query(),
           MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body, receivedAt));
     }
   }

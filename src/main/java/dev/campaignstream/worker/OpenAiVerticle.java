@@ -13,7 +13,9 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import dev.campaignstream.config.UpstreamSettings;
 
 /**
  * The OpenAI worker: takes campaign streams from the event bus, calls one of the upstreams with
@@ -24,6 +26,8 @@ import io.vertx.core.http.PoolOptions;
 public final class OpenAiVerticle extends VerticleBase {
 
   private static final int UPSTREAM_READ_BYTES = 4 * 1024;
+  /** What servers commonly allow per connection (SETTINGS_MAX_CONCURRENT_STREAMS), to size the pool by. */
+  private static final int HTTP2_STREAMS_PER_CONNECTION = 100;
 
   private final OpenAiSettings settings;
   private final StreamSettings streamSettings;
@@ -56,28 +60,35 @@ public final class OpenAiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     FrameCodec.register(vertx.eventBus());
-    settings.upstreams().forEach(upstream -> clients.put(upstream.name(), client()));
+    settings.upstreams().forEach(upstream -> clients.put(upstream.name(), client(upstream)));
     streams = new WorkerStreams(vertx, clients::get, settings, streamSettings, identity, load, load.upstreams(),
         metrics, upstreamMetrics, tracing);
     return streams.start().onSuccess(v -> load.instanceStarted());
   }
 
-  private HttpClient client() {
-    return vertx.createHttpClient(
-        new HttpClientOptions()
-            .setConnectTimeout((int) settings.connectTimeoutMs())
-            .setKeepAlive(true)
-            .setTcpNoDelay(true)
-            // Fixed-size reads (Vert.x sets Netty's fixed receive allocator with it). A stream paused
-            // for want of credit still takes one batch of reads before the socket stops being read:
-            // with the adaptive allocator that batch grows to 16 reads of 64 KB per connection, held in
-            // memory for slow callers; 4 KB reads bound it to 64 KB, and a campaign stream (a few
-            // hundred bytes per event) never needs more.
-            .setReceiveBufferSize(UPSTREAM_READ_BYTES)
-            .setDecompressionSupported(true),
-        // The node's count of places (UpstreamShare) keeps all instances together within this; a
-        // stream waits for a place rather than in the pool, so that its wait is bounded and named.
-        new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
+  private HttpClient client(UpstreamSettings upstream) {
+    HttpClientOptions options = new HttpClientOptions()
+        .setConnectTimeout((int) settings.connectTimeoutMs())
+        .setKeepAlive(true)
+        .setTcpNoDelay(true)
+        // Fixed-size reads (Vert.x sets Netty's fixed receive allocator with it). A stream paused
+        // for want of credit still takes one batch of reads before the socket stops being read:
+        // with the adaptive allocator that batch grows to 16 reads of 64 KB per connection, held in
+        // memory for slow callers; 4 KB reads bound it to 64 KB, and a campaign stream (a few
+        // hundred bytes per event) never needs more.
+        .setReceiveBufferSize(UPSTREAM_READ_BYTES)
+        .setDecompressionSupported(true);
+    // The node's count of places (UpstreamShare) keeps all instances together within this; a
+    // stream waits for a place rather than in the pool, so that its wait is bounded and named.
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(settings.maxConnections());
+    if (upstream.http2()) {
+      // Each stream has its own flow-control window: a paused one holds its upstream stream back,
+      // not the connection's others. The server's limit of streams per connection sets how many
+      // share one; the pool opens more as they fill.
+      options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setHttp2ClearTextUpgrade(false);
+      pool.setHttp2MaxSize(Math.max(1, settings.maxConnections() / HTTP2_STREAMS_PER_CONNECTION));
+    }
+    return vertx.createHttpClient(options, pool);
   }
 
   @Override

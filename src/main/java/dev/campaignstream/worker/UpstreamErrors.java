@@ -95,6 +95,12 @@ final class UpstreamErrors {
     };
   }
 
+  /** The HTTP side asked for a model no upstream of this worker serves: the nodes' configurations differ. */
+  static StreamError noUpstreamFor(String model) {
+    return new StreamError(503, "no_upstream_for_model", "No upstream of this service's worker serves the model "
+        + safe(model) + "; the operator must give every node the same openai.upstreams", null);
+  }
+
   static StreamError circuitOpen(long resetTimeoutMs) {
     return new StreamError(503, "circuit_open", StreamError.BUSY, Math.max(1, (resetTimeoutMs + 999) / 1000));
   }

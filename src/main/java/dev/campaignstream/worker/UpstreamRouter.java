@@ -65,6 +65,11 @@ final class UpstreamRouter {
     return chosen != null ? new Choice(chosen, null) : new Choice(null, Refusal.of(refusals));
   }
 
+  /** Whether any upstream here serves the model at all (an HTTP node configured otherwise may ask for another). */
+  boolean serves(String model) {
+    return upstreams.stream().anyMatch(upstream -> serves(upstream, model));
+  }
+
   /** By weight; one whose place another instance took meanwhile is left out, and the pick made again. */
   private Upstream pick(List<Upstream> candidates) {
     List<Upstream> left = new ArrayList<>(candidates);

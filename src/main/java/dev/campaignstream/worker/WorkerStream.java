@@ -139,6 +139,10 @@ final class WorkerStream {
   }
 
   private void route() {
+    if (!shared.router().serves(open.model())) {
+      fail(UpstreamErrors.noUpstreamFor(open.model()));
+      return;
+    }
     UpstreamRouter.Choice choice = shared.router().choose(open.model(), Set.of());
     if (choice.upstream() != null) {
       attempt(choice.upstream());

@@ -97,6 +97,7 @@ class UpstreamsConfigTest {
         "openai.upstreams[0].apiKeyEnv must be the name of an environment variable");
     assertRefused(upstreams(openAi("a").put("colour", "blue")),
         "openai.upstreams[0].colour is not a setting of an upstream");
+    assertRefused(upstreams(openAi("a").put("http2", "yes")), "openai.upstreams[0].http2 must be true or false, got 'yes'");
     assertRefused(new JsonObject().put("openai", new JsonObject().put("upstreams", "openai-a")),
         "openai.upstreams must be a YAML list");
   }

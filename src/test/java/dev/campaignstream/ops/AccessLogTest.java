@@ -143,6 +143,10 @@ class AccessLogTest {
       assertThat(hit).containsEntry("representation", "text/plain").containsEntry("outcome", "completed")
           .containsEntry("chunks", 3L).containsEntry("worker", "-");
       assertThat(miss.get("worker")).isNotEqualTo("-");
+      // The upstream that wrote the campaign: named for its caller, those who shared it and the cache's.
+      assertThat(miss).containsEntry("upstream", "openai");
+      assertThat(byRepresentation.get("application/json")).containsEntry("upstream", "openai");
+      assertThat(hit).containsEntry("upstream", "openai");
       assertThat(lines.list.toString()).doesNotContain("SecretBrand");
       testContext.completeNow();
     })));

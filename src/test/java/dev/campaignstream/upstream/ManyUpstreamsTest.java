@@ -394,6 +394,65 @@ class ManyUpstreamsTest {
     app.simulators.forEach(sim -> sim.setDefaultBehaviour(SHORT));
   }
 
+  @Test
+  void anHttp2UpstreamGetsItsStreamsOverHttp2(Vertx vertx, VertxTestContext testContext) {
+    start(vertx, 1, (i, sim) -> openAi("h2", sim, 1).put("http2", true), json -> json)
+        .compose(app -> {
+          List<Future<CallerResponse>> all = new ArrayList<>();
+          for (int n = 0; n < 10; n++) {
+            all.add(app.caller.get("/campaign?prompt=Brand" + n, "text/plain"));
+          }
+          return Future.all(all).map(done -> new Object[] {app, all});
+        })
+        .onComplete(testContext.succeeding(result -> testContext.verify(() -> {
+          SeveralUpstreams app = (SeveralUpstreams) result[0];
+          @SuppressWarnings("unchecked")
+          List<Future<CallerResponse>> all = (List<Future<CallerResponse>>) result[1];
+          for (int n = 0; n < 10; n++) {
+            assertThat(text(all.get(n).result())).isEqualTo(CampaignWriter.write("Brand" + n));
+          }
+          assertThat(app.sim(0).requests()).extracting(RecordedRequest::version).containsOnly("HTTP_2");
+          testContext.completeNow();
+        })));
+  }
+
+  /** Demo mode: the list is tried without a key, each upstream in its own shape at the one simulator. */
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS) // the demo simulator is paced like a model
+  void demoModePointsEveryUpstreamAtTheSimulatorInItsOwnShape(Vertx vertx, VertxTestContext testContext) {
+    JsonObject json = new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        .put("instances", new JsonObject().put("http", 1).put("worker", 1))
+        .put("cache", new JsonObject().put("enabled", false))
+        .put("usage", new JsonObject().put("logFile", TestService.freshUsageLog().toString()))
+        .put("demo", true)
+        .put("openai", new JsonObject().put("upstreams", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("name", "openai-a").put("baseUrl", "https://api.openai.com/v1")
+                .put("apiKeyEnv", "NOT_SET_IN_DEMO"))
+            .add(new JsonObject().put("name", "azure-eu").put("type", "azure").put("apiVersion", "2024-10-21")
+                .put("baseUrl", "https://example-eu.openai.azure.com/openai/deployments/gpt-4o-mini")
+                .put("apiKeyEnv", "NOT_SET_EITHER"))));
+    dev.campaignstream.CampaignService.start(vertx, dev.campaignstream.config.ConfigLoader.fromJson(json, name -> null))
+        .compose(service -> {
+          dev.campaignstream.support.Caller caller = new dev.campaignstream.support.Caller(vertx, service.httpPort());
+          List<Future<CallerResponse>> all = new ArrayList<>();
+          for (int n = 0; n < 16; n++) {
+            all.add(caller.get("/campaign?prompt=Brand" + n, "text/plain"));
+          }
+          return Future.all(all).map(done -> new Object[] {service, all});
+        })
+        .onComplete(testContext.succeeding(result -> testContext.verify(() -> {
+          dev.campaignstream.CampaignService service = (dev.campaignstream.CampaignService) result[0];
+          @SuppressWarnings("unchecked")
+          List<Future<CallerResponse>> all = (List<Future<CallerResponse>>) result[1];
+          assertThat(all).allSatisfy(seen -> assertThat(seen.result().status).isEqualTo(200));
+          List<String> paths = service.simulator().requests().stream().map(RecordedRequest::path).distinct().toList();
+          assertThat(paths).containsExactlyInAnyOrder("/v1/chat/completions",
+              "/openai/deployments/gpt-4o-mini/chat/completions");
+          testContext.completeNow();
+        })));
+  }
+
   private static List<String> brands(String prefix, int count) {
     List<String> brands = new ArrayList<>();
     for (int n = 0; n < count; n++) {

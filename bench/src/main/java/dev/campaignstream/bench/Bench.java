@@ -22,6 +22,7 @@ public final class Bench {
         case "proxy" -> PassThroughProxy.run(new Args(argv, 1, java.util.Set.of()));
         case "cache-footprint" -> CacheFootprint.run(new Args(argv, 1, java.util.Set.of()));
         case "otlp-sink" -> OtlpSink.run(new Args(argv, 1, java.util.Set.of()));
+        case "upstream-protocols" -> UpstreamProtocols.run(new Args(argv, 1, java.util.Set.of()));
         default -> {
           usage();
           yield 2;

@@ -2,6 +2,7 @@ package dev.campaignstream.bench;
 
 import dev.campaignstream.simulator.Behaviour;
 import dev.campaignstream.simulator.OpenAiSimulator;
+import dev.campaignstream.simulator.RateLimits;
 import dev.campaignstream.simulator.SimulatorOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 final class UpstreamLauncher {
 
   static final Set<String> OPTIONS = Set.of("host", "port", "chunks", "chunk-interval-ms", "first-token-delay-ms",
-      "event-loops", "stats-every-s", "delta-bytes");
+      "event-loops", "stats-every-s", "delta-bytes", "rate-limit-requests", "rate-limit-window-ms");
 
   private UpstreamLauncher() {
   }
@@ -67,12 +68,18 @@ final class UpstreamLauncher {
         .withFirstTokenDelay(Duration.ofMillis(firstTokenMs));
     SimulatorOptions options = new SimulatorOptions(host, port, behaviour, false);
 
+    // OpenAI's rate limit, played by all the simulators together: one window for the whole upstream.
+    long limitRequests = args.number("rate-limit-requests", 0);
+    RateLimits limits = limitRequests <= 0 ? null
+        : RateLimits.requestsPer((int) limitRequests, Duration.ofMillis(args.number("rate-limit-window-ms", 60_000)));
+
     Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(loops)).build();
     List<OpenAiSimulator> simulators = new CopyOnWriteArrayList<>();
     Promise<Void> all = Promise.promise();
     vertx.deployVerticle(() -> new SimulatorVerticle(options, simulators), new DeploymentOptions().setInstances(loops))
         .<Void>mapEmpty().onComplete(all);
     all.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    simulators.forEach(sim -> sim.setRateLimits(limits));
 
     // Exact counts since start, summed over the simulators (started = completed + aborted + faulted
     // + active). The simulators are not reset: reset() swaps in fresh counters, and a stream begun
@@ -88,7 +95,9 @@ final class UpstreamLauncher {
       long faulted = 0;
       long active = 0;
       long paused = 0;
+      long rateLimited = 0;
       for (OpenAiSimulator sim : simulators) {
+        rateLimited += sim.rateLimitedCount();
         // Read while streams run, the figures are of nearly one moment; once the upstream is idle
         // (as after a phase of the cache scenario) they are exact.
         active += sim.activeStreams();
@@ -99,10 +108,12 @@ final class UpstreamLauncher {
         started += sim.startedStreams();
       }
       System.out.printf("upstream: started %d, completed %d, aborted %d, faulted %d, active %d,"
-          + " paused-for-drain %d (since start)%n", started, completed, aborted, faulted, active, paused);
+          + " paused-for-drain %d, rate-limited %d (since start)%n", started, completed, aborted, faulted, active,
+          paused, rateLimited);
       System.out.flush();
     });
-    System.out.println("upstream: " + loops + " simulator(s), " + behaviour);
+    System.out.println("upstream: " + loops + " simulator(s), " + behaviour
+        + (limits == null ? "" : ", at most " + limitRequests + " requests per " + args.number("rate-limit-window-ms", 60_000) + " ms"));
     System.out.println("READY " + simulators.get(0).port());
     System.out.flush();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
