@@ -81,10 +81,10 @@ one_run() {
   waits=$(awk -v a="$(metric 'campaign_upstream_queue_wait_seconds_count{outcome="served"}')" -v b="$waits_before" 'BEGIN { printf "%d", a - b }')
   stop_pid "$SERVICE_PID"
   for port in "${pids[@]}"; do stop_pid "$port"; done
-  printf '%s\n' "$line" | jq -c --arg label "$label" --argjson upstreams "$#" --argjson limit "$limit" \
+  printf '%s\n' "$line" | jq -c --arg name "$label" --argjson upstreams "$#" --argjson limit "$limit" \
     --argjson refused "$refused" --argjson waits "$waits" \
     --argjson seconds "$(awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.2f", b - a }')" \
-    '{label: $label, upstreams: $upstreams, limit_per_window: $limit, load_seconds: $seconds,
+    '{"label": $name, upstreams: $upstreams, limit_per_window: $limit, load_seconds: $seconds,
       completed, errors_total, errors, streams_per_s, ttfb_ms, total_ms,
       upstream_429s: $refused, waits_served: $waits, service_cpu_s}'
 }

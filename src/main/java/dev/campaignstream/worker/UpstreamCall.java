@@ -19,8 +19,8 @@ import java.util.function.Consumer;
 /**
  * One call to an upstream's chat completions with {@code stream: true}, in its shape (OpenAI's
  * or Azure's), through the upstream's circuit breaker: a failed connection or an overloaded answer
- * (408, 429, 5xx) counts against the circuit; a stream, a refusal (other 4xx) or a caller leaving
- * does not.
+ * (408, 5xx) counts against the circuit; a stream, a rate limit (429), a refusal (other 4xx) or a
+ * caller leaving does not.
  */
 final class UpstreamCall {
 
@@ -106,7 +106,10 @@ final class UpstreamCall {
         .recover(unreadable -> Future.succeededFuture(null))
         .compose(body -> {
           Answer answer = new Answer(null, response.statusCode(), response.headers(), body);
-          return UpstreamErrors.isOutage(answer.status())
+          // A 429 is a limit, not an outage: the upstream's rate-limit window keeps streams away
+          // until its reset; counted by the circuit too, a burst of them would shut the upstream
+          // for the circuit's whole reset time, long after its limit had reset.
+          return UpstreamErrors.isOutage(answer.status()) && answer.status() != 429
               ? Future.failedFuture(new Overloaded(answer))
               : Future.succeededFuture(answer);
         });

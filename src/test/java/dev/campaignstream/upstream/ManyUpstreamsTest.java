@@ -416,6 +416,29 @@ class ManyUpstreamsTest {
         })));
   }
 
+  /** A 429 is a limit, not an outage: a burst of them must not shut the upstream for the circuit's reset. */
+  @Test
+  void rateLimitsDoNotOpenTheCircuit(Vertx vertx, VertxTestContext testContext) {
+    start(vertx, 1, (i, sim) -> openAi("only", sim, 1), json -> {
+      json.getJsonObject("openai").put("retry", new JsonObject().put("maxAttempts", 1));
+      return TestService.with(json, "openai", "circuit", new JsonObject().put("maxFailures", 2)
+          .put("resetTimeoutMs", 60_000));
+    })
+        .compose(app -> {
+          shortCampaigns(app);
+          app.sim(0).enqueue(Behaviour.rateLimited(Duration.ofMillis(10)), Behaviour.rateLimited(Duration.ofMillis(10)),
+              Behaviour.rateLimited(Duration.ofMillis(10)));
+          return sequentially(app, List.of("A", "B", "C"))
+              .compose(v -> delay(vertx, 50))
+              .compose(v -> app.caller.get("/campaign?prompt=D", "text/plain"));
+        })
+        .onComplete(testContext.succeeding(after -> testContext.verify(() -> {
+          assertThat(after.status).isEqualTo(200);
+          assertThat(after.body()).isEqualTo("Short campaign");
+          testContext.completeNow();
+        })));
+  }
+
   /** Demo mode: the list is tried without a key, each upstream in its own shape at the one simulator. */
   @Test
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS) // the demo simulator is paced like a model
