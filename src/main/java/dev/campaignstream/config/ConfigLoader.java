@@ -63,7 +63,8 @@ public final class ConfigLoader {
             values.get(RETRY_MAX_BACKOFF_MS), values.get(RETRY_MAX_TOTAL_WAIT_MS)),
         new CircuitSettings(values.get(CIRCUIT_MAX_FAILURES), values.get(CIRCUIT_RESET_TIMEOUT_MS)));
     StreamSettings stream = new StreamSettings(values.get(STREAM_CREDIT_WINDOW), values.get(STREAM_HEARTBEAT_MS),
-        values.get(STREAM_LIVENESS_TIMEOUT_MS), values.get(STREAM_HANDSHAKE_TIMEOUT_MS));
+        values.get(STREAM_LIVENESS_TIMEOUT_MS), values.get(STREAM_HANDSHAKE_TIMEOUT_MS),
+        values.get(STREAM_RECONNECT_GRACE_MS));
     CacheSettings cache = new CacheSettings(values.get(CACHE_ENABLED), values.get(CACHE_TTL_MS),
         values.get(CACHE_MAX_ENTRIES), values.get(CACHE_MAX_LAG_CHUNKS), values.get(CACHE_MAX_CAMPAIGN_CHARS));
     ClusterSettings cluster = new ClusterSettings(values.get(CLUSTER_ENABLED), values.get(CLUSTER_NAME),

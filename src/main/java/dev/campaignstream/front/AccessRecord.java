@@ -22,6 +22,10 @@ final class AccessRecord {
   final long startedNanos = System.nanoTime();
   String representation = "-";
   String worker = "-";
+  /** The HTTP node that writes the caller's stream (this one, or the one it follows); {@code -} for a cache hit. */
+  String owner = "-";
+  /** This node. */
+  String node = "-";
   String cache = "-";
   /** The name of the caller's key in the keys file, valid or disabled; {@code -} without one. */
   String key = "-";
@@ -78,6 +82,8 @@ final class AccessRecord {
         .addKeyValue("outcome", result)
         .addKeyValue("error", error)
         .addKeyValue("worker", worker)
+        .addKeyValue("owner", owner)
+        .addKeyValue("node", node)
         .addKeyValue("cache", cache)
         .addKeyValue("key", key)
         .log("{} {} {}", rc.request().method().name(), path, status);
