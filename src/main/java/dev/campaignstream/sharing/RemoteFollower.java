@@ -2,6 +2,7 @@ package dev.campaignstream.sharing;
 
 import dev.campaignstream.protocol.Frame;
 import dev.campaignstream.protocol.JoinAck;
+import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.protocol.Peer;
 import dev.campaignstream.protocol.StreamError;
 import io.vertx.core.Context;
@@ -28,6 +29,8 @@ final class RemoteFollower implements Follower {
   private static final int MAX_PIECES_PER_STEP = 64;
 
   private final Context context;
+  /** This instance's inbox, where the other node sends its credits, cancels and pings. */
+  private final String inbox;
   private final String streamId;
   private final Peer node;
   private final Message<JsonObject> handshake;
@@ -42,9 +45,10 @@ final class RemoteFollower implements Follower {
   private boolean answered;
   private boolean finished;
 
-  RemoteFollower(Context context, String streamId, Peer node, Message<JsonObject> handshake, int maxLagChunks,
+  RemoteFollower(Context context, String inbox, String streamId, Peer node, Message<JsonObject> handshake, int maxLagChunks,
       long initialCredit, Consumer<RemoteFollower> onFinished) {
     this.context = context;
+    this.inbox = inbox;
     this.streamId = streamId;
     this.node = node;
     this.handshake = handshake;
@@ -134,7 +138,8 @@ final class RemoteFollower implements Follower {
     if (!answered) {
       if (now.ack() != null) {
         answered = true;
-        handshake.reply(new JoinAck(now.ack(), source.owner(), null).toJson());
+        // Written by the same worker, but controlled from here.
+        handshake.reply(new JoinAck(new OpenAck(inbox, now.ack().worker()), source.owner(), null).toJson());
       } else {
         if (now.ending() != null) {
           answerOrSend(now.ending().error() == null ? JoinAck.gone().error() : now.ending().error());

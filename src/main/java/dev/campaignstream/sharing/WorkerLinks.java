@@ -150,7 +150,7 @@ public final class WorkerLinks {
       return;
     }
     Peer node = peers.attach(join.replyTo());
-    RemoteFollower remote = new RemoteFollower(vertx.getOrCreateContext(), join.streamId(), node, message,
+    RemoteFollower remote = new RemoteFollower(vertx.getOrCreateContext(), inbox, join.streamId(), node, message,
         shared.maxLagChunks(), join.credits(), done -> {
           if (remotes.remove(join.streamId(), done)) {
             peers.detach(node);
