@@ -326,6 +326,7 @@ public final class LiveCampaign implements Campaign {
    */
   void replay(CachedCampaign written) {
     mirror = true;
+    ownerNode = "-";
     accepted(written.snapshot().ack(), null);
     written.deltas().forEach(this::piece);
     complete(written.finishReason(), written.usage());

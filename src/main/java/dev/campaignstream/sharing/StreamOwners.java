@@ -122,7 +122,8 @@ public final class StreamOwners {
 
   /** Each claim this node holds lives on for another TTL; one that another node holds now is lost. */
   private void refresh() {
-    held.forEach((key, claim) -> map.submitToKey(key, new Refresh(claim.encoded(), ttlMs)).whenComplete(
+    // A claim that expired meanwhile (a long pause) is set again, unless another node's took its place.
+    held.forEach((key, claim) -> map.submitToKey(key, new Claim(claim.encoded(), null, ttlMs)).whenComplete(
         (current, failure) -> {
           if (failure != null) {
             // Partitions moving, or a split: the next refresh tries again before the entry expires.
@@ -148,7 +149,10 @@ public final class StreamOwners {
 
   // ------------------------------------------------------------------ the changes, on the key's member
 
-  /** Sets the claim, with its TTL, unless another owner than the one replaced holds it; returns that one. */
+  /**
+   * Sets the claim, with its TTL, unless another owner than the one replaced holds it: returns
+   * that one. Setting one's own claim again gives it another TTL.
+   */
   public static final class Claim implements EntryProcessor<String, String, String>, DataSerializable {
 
     private String mine;
@@ -185,46 +189,6 @@ public final class StreamOwners {
     public void readData(ObjectDataInput in) throws IOException {
       mine = in.readString();
       replacing = in.readString();
-      ttlMs = in.readLong();
-    }
-  }
-
-  /**
-   * Gives the claim another TTL; one that expired meanwhile (a long pause) is set again. Returns
-   * null while the claim is this node's, else the claim that replaced it.
-   */
-  public static final class Refresh implements EntryProcessor<String, String, String>, DataSerializable {
-
-    private String mine;
-    private long ttlMs;
-
-    public Refresh() {
-    }
-
-    Refresh(String mine, long ttlMs) {
-      this.mine = mine;
-      this.ttlMs = ttlMs;
-    }
-
-    @Override
-    public String process(Map.Entry<String, String> entry) {
-      String current = entry.getValue();
-      if (current != null && !current.equals(mine)) {
-        return current;
-      }
-      ((ExtendedMapEntry<String, String>) entry).setValue(mine, ttlMs, TimeUnit.MILLISECONDS);
-      return null;
-    }
-
-    @Override
-    public void writeData(ObjectDataOutput out) throws IOException {
-      out.writeString(mine);
-      out.writeLong(ttlMs);
-    }
-
-    @Override
-    public void readData(ObjectDataInput in) throws IOException {
-      mine = in.readString();
       ttlMs = in.readLong();
     }
   }
