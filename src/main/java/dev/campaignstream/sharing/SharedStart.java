@@ -53,8 +53,14 @@ final class SharedStart {
 
   private void claim(StreamOwner replacing) {
     StreamOwner mine = owners.owner(local.joinAddress(), fresh.id());
+    // Followable from the moment the claim may be in the map: another node that finds it can ask
+    // to join before this node hears that it won.
+    fresh.claimed(mine);
     owners.claim(fresh.key(), mine, replacing, lost -> Campaigns.onLoop(fresh.context(), () -> fresh.fail(REPLACED)))
         .onComplete(claimed -> Campaigns.onLoop(fresh.context(), () -> {
+          if (claimed.failed() || claimed.result() != null) {
+            fresh.claimed(null);
+          }
           if (claimed.failed()) {
             // The callers are served all the same, by a stream the cluster does not know of.
             LOG.warn("The cluster's registry of streams could not be reached; writing a campaign unshared: {}",

@@ -105,8 +105,8 @@ class SharedStreamsIT {
         response -> response.handler(read -> firstSeen.add("read"))).onComplete(ignored -> { });
     await(Eventually.await(vertx, "the owner streaming", 10_000, () -> !firstSeen.isEmpty()), 15);
     Promise<Void> following = Promise.promise();
-    Future<CallerResponse> orphan = two.get("/campaign?prompt=Orphan", "text/event-stream",
-        response -> response.handler(read -> following.tryComplete()));
+    Future<CallerResponse> orphan = two.watch("/campaign?prompt=Orphan", "text/event-stream",
+        read -> following.tryComplete());
     await(following.future(), 15);
     long killedAt = System.nanoTime();
     h1.process.destroyForcibly();
