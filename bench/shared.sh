@@ -11,7 +11,7 @@
 # shares streams in flight rather than replaying the cache.
 #   bench/shared.sh
 # Variables: SHARED_CALLERS (1000), SHARED_BRANDS (10), SHARED_CHUNKS (200), SHARED_INTERVAL_MS (20),
-# SHARED_FIRST_TOKEN_MS (300); BENCH_SKIP_BUILD=1 reuses the jars. Results: bench/results/shared.json.
+# SHARED_FIRST_TOKEN_MS (300), SHARED_QUIET_WAIT_S (30); BENCH_SKIP_BUILD=1 reuses the jars. Results: bench/results/shared.json.
 # A smoke of the script: SHARED_CALLERS=40 SHARED_BRANDS=4 SHARED_CHUNKS=20.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -80,7 +80,7 @@ load() {
 # measure NAME: runs the scenario function NAME, reporting upstream calls, CPU per chunk and the loads' lines.
 measure() {
   local name="$1" calls0 c1a c2a t1a t2a
-  wait_quiet 30
+  wait_quiet "${SHARED_QUIET_WAIT_S:-30}"
   calls0=$(upstream_calls); c1a=$(chunks_written "$h1_port"); c2a=$(chunks_written "$h2_port")
   t1a=$(cpu_ticks "$h1"); t2a=$(cpu_ticks "$h2")
   local lines; lines=$("run_$name")
@@ -96,7 +96,7 @@ measure() {
        h1_cpu_s: $h1_cpu_s, h2_cpu_s: $h2_cpu_s,
        cpu_us_per_chunk: (if ($h1_chunks + $h2_chunks) > 0
          then (($h1_cpu_s + $h2_cpu_s) * 1e6 / ($h1_chunks + $h2_chunks) | r2) else null end),
-       loads: [$loads[] | {label, completed, errors_total, cache_results, ttfb_ms, total_ms}]}'
+       loads: [$loads[] | {label: .label, completed: .completed, errors_total: .errors_total, cache_results: .cache_results, ttfb_ms: .ttfb_ms, total_ms: .total_ms}]}'
 }
 
 run_spread() {
