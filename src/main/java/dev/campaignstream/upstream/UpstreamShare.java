@@ -44,25 +44,13 @@ public final class UpstreamShare {
     return streams.get();
   }
 
-  public int maxConnections() {
-    return maxConnections;
-  }
-
   /**
    * Takes a connection's place for one attempt, unless the node holds all it may: checked and
    * counted in one step, since the worker instances take places at the same time.
    */
   public boolean hold() {
     int cap = cap();
-    while (true) {
-      int now = streams.get();
-      if (now >= cap) {
-        return false;
-      }
-      if (streams.compareAndSet(now, now + 1)) {
-        return true;
-      }
-    }
+    return streams.getAndUpdate(held -> held < cap ? held + 1 : held) < cap;
   }
 
   public void release() {

@@ -57,18 +57,13 @@ public final class Upstreams {
 
   /** Takes a place in the node's wait, unless it is full. */
   public boolean enterWait(Refusal why) {
-    while (true) {
-      int now = waiting.get();
-      if (now >= maxWaiting) {
-        return false;
-      }
-      if (waiting.compareAndSet(now, now + 1)) {
-        if (why.reason() == Refusal.Reason.NO_CONNECTION) {
-          waitingForConnection.incrementAndGet();
-        }
-        return true;
-      }
+    if (waiting.getAndUpdate(now -> now < maxWaiting ? now + 1 : now) >= maxWaiting) {
+      return false;
     }
+    if (why.reason() == Refusal.Reason.NO_CONNECTION) {
+      waitingForConnection.incrementAndGet();
+    }
+    return true;
   }
 
   public void leaveWait(Refusal why) {

@@ -32,10 +32,6 @@ final class UpstreamRouter {
     this.draw = draw;
   }
 
-  List<Upstream> all() {
-    return upstreams;
-  }
-
   /** Whether the model has an upstream that the stream has not tried. */
   boolean hasUntried(String model, Set<String> tried) {
     return upstreams.stream().anyMatch(upstream -> serves(upstream, model) && !tried.contains(upstream.name()));

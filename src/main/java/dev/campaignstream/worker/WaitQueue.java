@@ -94,7 +94,7 @@ final class WaitQueue<T> {
     }
   }
 
-  /** Every waiter, oldest line first: for timeouts. */
+  /** Every waiter, line by line: what waits now, for diagnostics and tests (each stream times itself out). */
   List<T> all() {
     List<T> all = new ArrayList<>(size);
     lines.values().forEach(all::addAll);

@@ -568,10 +568,6 @@ final class WorkerStream {
     return upstream == null ? null : upstream.name();
   }
 
-  String keyName() {
-    return open.keyName();
-  }
-
   private void resetUpstream() {
     if (request != null) {
       request.reset();
