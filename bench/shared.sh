@@ -3,15 +3,17 @@
 # clustered with Hazelcast on loopback) in front of the bench upstream, in three runs:
 #   spread      SHARED_CALLERS callers on SHARED_BRANDS brands, half on each HTTP node, all at once:
 #               the upstream calls made (one per brand is the goal), the cache results callers saw;
-#   same-node   the same callers all on one HTTP node: the baseline of following a stream locally;
-#   other-node  one caller per brand on the first node (each brand's owner), then the others on the
-#               second node, which follows the first node's streams.
+#   same-node   one caller per brand on the first node (each brand's owner), then SHARED_FOLLOW_AFTER_S
+#               (1.5 s) later, mid-stream, the others on the same node: the baseline of following locally;
+#   other-node  the same, with the others on the second node, which follows the first node's streams.
+# A spread run first warms every node up, and is not reported.
 # For same-node and other-node: the HTTP nodes' CPU per chunk written to callers, and the callers'
 # time to first byte (p50, p99). Completed campaigns expire at once (CACHE_TTL_MS=1), so each run
 # shares streams in flight rather than replaying the cache.
 #   bench/shared.sh
 # Variables: SHARED_CALLERS (1000), SHARED_BRANDS (10), SHARED_CHUNKS (200), SHARED_INTERVAL_MS (20),
-# SHARED_FIRST_TOKEN_MS (300), SHARED_QUIET_WAIT_S (30); BENCH_SKIP_BUILD=1 reuses the jars. Results: bench/results/shared.json.
+# SHARED_FIRST_TOKEN_MS (300), SHARED_QUIET_WAIT_S (30),
+# SHARED_FOLLOW_AFTER_S (1.5); BENCH_SKIP_BUILD=1 reuses the jars. Results: bench/results/shared.json.
 # A smoke of the script: SHARED_CALLERS=40 SHARED_BRANDS=4 SHARED_CHUNKS=20.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -105,17 +107,21 @@ run_spread() {
   load spread-h2 "$h2_port" $((callers - half)) & local b=$!
   wait "$a"; wait "$b"
 }
-run_same_node() { load same-node "$h1_port" "$callers"; }
-run_other_node() {
-  # One caller per brand on h1 claims each brand's stream; the others then follow it from h2.
+# owners_then_followers PORT: one caller per brand on h1 claims each brand's stream; once their
+# load generator is up and their first text written, the others follow it from the node on PORT.
+owners_then_followers() {
   load owners-h1 "$h1_port" "$brands" & local a=$!
-  sleep 0.5
-  load followers-h2 "$h2_port" $((callers - brands))
+  sleep "${SHARED_FOLLOW_AFTER_S:-1.5}"
+  load "followers-$2" "$1" $((callers - brands))
   wait "$a"
 }
+run_same_node() { owners_then_followers "$h1_port" h1; }
+run_other_node() { owners_then_followers "$h2_port" h2; }
 
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 git_rev=$(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
+log "warm-up (not reported): the spread run once, for the JIT of every node"
+measure spread >/dev/null
 log "spread: $callers callers on $brands brands over both HTTP nodes"
 spread=$(measure spread)
 log "same-node: $callers callers on h1"

@@ -146,14 +146,35 @@ public final class Campaigns {
       caller.abort(resumeGone(request));
       return;
     }
-    registry.find(key).otherwiseEmpty().onComplete(found -> onCallersLoop(caller, () -> {
+    registry.find(key).otherwise(failure -> {
+      LOG.warn("The cluster's registry of streams could not be read; resuming from the cache only: {}",
+          failure.toString());
+      return null;
+    }).onComplete(found -> onCallersLoop(caller, () -> {
       if (caller.finished()) {
         return;
       }
       if (found.result() == null) {
-        caller.abort(resumeGone(request));
+        resumeFromCache(key, caller, request);
       } else {
         joinOrStart(key, caller, request, local, found.result());
+      }
+    }));
+  }
+
+  /**
+   * Nobody writes it in the cluster now: it may have completed between this node's look in the
+   * cache and its look in the registry (its owner releases the claim once the cache has it).
+   */
+  private void resumeFromCache(String key, Follower caller, CampaignRequest request) {
+    cache.get(key).otherwiseEmpty().onComplete(found -> onCallersLoop(caller, () -> {
+      if (caller.finished()) {
+        return;
+      }
+      if (found.result() != null) {
+        caller.follow(found.result(), CacheResult.HIT, request.resumeAfter());
+      } else {
+        caller.abort(resumeGone(request));
       }
     }));
   }

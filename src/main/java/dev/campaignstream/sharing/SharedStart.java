@@ -66,6 +66,10 @@ final class SharedStart {
             LOG.warn("The cluster's registry of streams could not be reached; writing a campaign unshared: {}",
                 claimed.cause().toString());
             write(null);
+          } else if (claimed.result() == null && !fresh.live()) {
+            // Ended while the claim was under way (its callers gone, or the node stopping): the
+            // claim would otherwise be refreshed for a stream nobody writes.
+            owners.release(fresh.key(), mine);
           } else if (claimed.result() == null) {
             write(mine);
           } else {

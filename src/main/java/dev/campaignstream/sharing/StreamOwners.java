@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * its stream; every change is one entry processor on the member that owns the key, so a claim
  * is one atomic step and no event loop waits for it.
  *
- * <p>A claim does not outlive its owner: each entry expires after the liveness timeout unless its
+ * <p>A claim does not outlive its owner: each entry expires a liveness timeout (and up to a second more) after its last write unless its
  * owner refreshes it (every third of it), and when a member leaves the cluster the others drop its
  * claims at once. An owner whose refresh finds another node's claim in its place (the two sides of
  * a split, merged again) has lost the key, and is told so at that refresh.
@@ -50,13 +50,20 @@ public final class StreamOwners {
   private record Held(String encoded, Consumer<StreamOwner> lost) {
   }
 
-  /** @param ttlMs how long a claim outlives its last refresh: the liveness timeout */
-  public StreamOwners(Vertx vertx, HazelcastInstance hazelcast, String node, long ttlMs) {
+  /**
+   * Hazelcast keeps an entry's times to the second: a TTL of {@code n} seconds may end anywhere
+   * in the {@code n}-th second after the write. A second more keeps a claim for its whole liveness
+   * timeout after each refresh.
+   */
+  static final long TTL_GRAIN_MS = 1_000;
+
+  /** @param livenessMs how long a claim outlives its last refresh, at least: the liveness timeout */
+  public StreamOwners(Vertx vertx, HazelcastInstance hazelcast, String node, long livenessMs) {
     this.vertx = vertx;
     this.map = hazelcast.getMap(MAP);
     this.node = node;
     this.member = hazelcast.getCluster().getLocalMember().getUuid().toString();
-    this.ttlMs = ttlMs;
+    this.ttlMs = livenessMs + TTL_GRAIN_MS;
     hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
@@ -67,7 +74,7 @@ public final class StreamOwners {
         dropClaimsOf(event.getMember().getUuid().toString());
       }
     });
-    this.refreshTimer = vertx.setPeriodic(Math.max(10, ttlMs / 3), id -> refresh());
+    this.refreshTimer = vertx.setPeriodic(Math.max(10, livenessMs / 3), id -> refresh());
   }
 
   /** This node's name, as owners are named in access logs. */
@@ -170,9 +177,10 @@ public final class StreamOwners {
 
     @Override
     public String process(Map.Entry<String, String> entry) {
-      String current = entry.getValue();
-      if (current != null && !current.equals(replacing) && !current.equals(mine)) {
-        return current;
+      StreamOwner current = StreamOwner.decode(entry.getValue());
+      StreamOwner claimant = StreamOwner.decode(mine);
+      if (current != null && !current.equals(StreamOwner.decode(replacing)) && !current.equals(claimant)) {
+        return entry.getValue();
       }
       ((ExtendedMapEntry<String, String>) entry).setValue(mine, ttlMs, TimeUnit.MILLISECONDS);
       return null;
@@ -207,7 +215,7 @@ public final class StreamOwners {
 
     @Override
     public Boolean process(Map.Entry<String, String> entry) {
-      if (Objects.equals(entry.getValue(), mine)) {
+      if (Objects.equals(StreamOwner.decode(entry.getValue()), StreamOwner.decode(mine))) {
         entry.setValue(null);
         return true;
       }

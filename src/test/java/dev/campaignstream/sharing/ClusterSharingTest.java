@@ -19,6 +19,7 @@ import dev.campaignstream.trace.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -85,7 +86,7 @@ class ClusterSharingTest {
       Node node = i % 2 == 0 ? one : two;
       all.add(node.caller.get("/campaign?prompt=" + brand, i % 4 < 2 ? "text/plain" : "text/event-stream"));
     }
-    Future.all(all).map(done -> done.<CallerResponse>list()).onComplete(testContext.succeeding(answers ->
+    Future.all(all).map(done -> done.<CallerResponse>list()).onComplete(testContext.succeeding(answers -> {
         testContext.verify(() -> {
           assertThat(requestsFor(brand)).isEqualTo(1);
           List<String> caches = answers.stream().map(answer -> answer.header("X-Campaign-Cache")).toList();
@@ -100,9 +101,12 @@ class ClusterSharingTest {
               assertEventsAfter(answer.events(), 0);
             }
           }
-          assertThat(one.service.sharedStreams() + two.service.sharedStreams()).isZero();
-          testContext.completeNow();
-        })));
+        });
+        // Each node forgets its stream once the cluster's cache has the campaign.
+        Eventually.await(vertx, "nothing left in flight", 3_000,
+            () -> one.service.sharedStreams() + two.service.sharedStreams() == 0)
+            .onComplete(testContext.succeedingThenComplete());
+      }));
   }
 
   @Test
@@ -199,6 +203,57 @@ class ClusterSharingTest {
         })));
   }
 
+  // About 30 MB: more than the kernel's socket buffers can hide, so a paused reader really stalls;
+  // a piece a millisecond, about as fast as a node can follow another over the event bus.
+  private static final int BIG_CHUNKS = 3_000;
+  private static final String BIG_DELTA = "x".repeat(10_000);
+
+  @Test
+  void aSlowCallerOnOneNodeHoldsBackNeitherTheStreamNorTheCallersOnEitherNode(Vertx vertx,
+      VertxTestContext testContext) {
+    String brand = "Slow" + UUID.randomUUID().toString().substring(0, 8);
+    String uri = "/campaign?prompt=" + brand;
+    upstream.enqueue(Behaviour.stream().withDeltas(BIG_DELTA).withChunks(BIG_CHUNKS).withChunkInterval(Duration.ofMillis(1)));
+    Future<CallerResponse> fastOnOwner = one.caller.get(uri, "text/plain");
+    HttpClientResponse[] paused = new HttpClientResponse[1];
+    Promise<Void> slowIn = Promise.promise();
+    Caller slowReader = Caller.slowReader(vertx, two.service.httpPort());
+    Future<CallerResponse> slowOnFollower = Eventually.await(vertx, "the first node writing it", 5_000,
+        () -> one.service.sharedStreams() == 1).compose(v -> slowReader.get(uri, "text/event-stream",
+        response -> {
+          paused[0] = response;
+          response.pause();
+          slowIn.complete();
+        }));
+    slowIn.future()
+        .compose(v -> Future.all(fastOnOwner, two.caller.get(uri, "text/plain")))
+        .compose(fast -> {
+          testContext.verify(() -> {
+            CallerResponse owners = fast.resultAt(0);
+            CallerResponse followers = fast.resultAt(1);
+            assertThat(owners.body().length()).isEqualTo(BIG_CHUNKS * BIG_DELTA.length());
+            assertThat(followers.header("X-Campaign-Cache")).isEqualTo("shared");
+            assertThat(followers.body().length()).isEqualTo(owners.body().length());
+            assertThat(followers.body().equals(owners.body())).as("the same text on both nodes").isTrue();
+            // Both fast callers had it all while the paused one, on the following node, had not.
+            assertThat(slowOnFollower.isComplete()).as("the paused caller finished first").isFalse();
+          });
+          paused[0].resume();
+          return slowOnFollower;
+        })
+        .onComplete(testContext.succeeding(cut -> testContext.verify(() -> {
+          List<Event> events = cut.events();
+          Event last = events.get(events.size() - 1);
+          assertThat(last.type()).isEqualTo("error");
+          assertThat(last.data().getString("detail"))
+              .isEqualTo("This connection fell more than 1000 pieces behind the campaign, try again");
+          assertThat(events.size() - 1).isLessThan(BIG_CHUNKS);
+          assertThat(requestsFor(brand)).isEqualTo(1);
+          slowReader.close();
+          testContext.completeNow();
+        })));
+  }
+
   private static Future<CallerResponse> resume(Caller caller, String uri, String lastEventId) {
     return caller.request(HttpMethod.GET, uri, Map.of("Accept", "text/event-stream", "Last-Event-ID", lastEventId),
         response -> { });
@@ -223,6 +278,8 @@ class ClusterSharingTest {
     JsonObject json = TestService.testConfig();
     json.getJsonObject("openai").put("baseUrl", upstream.baseUrl());
     json.put("node", new JsonObject().put("name", name));
+    // Callers more than 1,000 pieces behind are cut; the 20-million-character campaign above stays shareable.
+    json.put("cache", new JsonObject().put("maxLagChunks", 1_000).put("maxCampaignChars", 2 * BIG_CHUNKS * BIG_DELTA.length()));
     json.put("cluster", new JsonObject().put("enabled", true).put("name", cluster).put("host", "127.0.0.1")
         .put("port", port).put("members", "127.0.0.1:" + port));
     AppConfig config = ConfigLoader.fromJson(json);
