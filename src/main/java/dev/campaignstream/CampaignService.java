@@ -18,6 +18,7 @@ import dev.campaignstream.front.edge.ConnectionCap;
 import dev.campaignstream.front.Lifecycle;
 import dev.campaignstream.sharing.Campaigns;
 import dev.campaignstream.sharing.ModelChoice;
+import dev.campaignstream.sharing.StreamOwners;
 import dev.campaignstream.front.StreamLimiter;
 import dev.campaignstream.keys.KeysFileWatch;
 import dev.campaignstream.ops.OpsVerticle;
@@ -88,6 +89,23 @@ public final class CampaignService {
         workerLoad::bufferedChunks);
     metrics.gauge("campaign.circuit.state", "worker", "Circuit breaker: 0 closed, 1 half-open, 2 open",
         workerLoad::circuitState);
+    Campaigns shared = front.shared();
+    shared.shareAcross(config.nodeName(), config.stream().reconnectGraceMs(), streamOwners(vertx, config));
+    metrics.sharedStreams(shared::ownedStreams, shared::followedStreams, shared::remoteJoins);
+  }
+
+  /**
+   * The registry of streams in flight that lets every HTTP node of a cluster follow a campaign
+   * any of them writes: Hazelcast's map, through the cluster manager; none on a single node (nor
+   * on a node told to cluster on a Vert.x that is not, as some tests run), nor on a worker-only one.
+   */
+  private static StreamOwners streamOwners(Vertx vertx, AppConfig config) {
+    if (config.cluster().enabled() && config.role().runsHttp()
+        && ((VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager manager) {
+      return new StreamOwners(vertx, manager.getHazelcastInstance(), config.nodeName(),
+          config.stream().livenessTimeoutMs());
+    }
+    return null;
   }
 
   public static Future<CampaignService> start(Vertx vertx, AppConfig config) {

@@ -77,7 +77,8 @@ public final class ConfigLoader {
         new CircuitSettings(values.get(CIRCUIT_MAX_FAILURES), values.get(CIRCUIT_RESET_TIMEOUT_MS)),
         new QueueSettings(values.get(QUEUE_MAX_WAIT_MS), values.get(QUEUE_MAX_SIZE), values.get(QUEUE_POOL_WAIT_MS)));
     StreamSettings stream = new StreamSettings(values.get(STREAM_CREDIT_WINDOW), values.get(STREAM_HEARTBEAT_MS),
-        values.get(STREAM_LIVENESS_TIMEOUT_MS), values.get(STREAM_HANDSHAKE_TIMEOUT_MS));
+        values.get(STREAM_LIVENESS_TIMEOUT_MS), values.get(STREAM_HANDSHAKE_TIMEOUT_MS),
+        values.get(STREAM_RECONNECT_GRACE_MS));
     CacheSettings cache = new CacheSettings(values.get(CACHE_ENABLED), values.get(CACHE_TTL_MS),
         values.get(CACHE_MAX_ENTRIES), values.get(CACHE_MAX_LAG_CHUNKS), values.get(CACHE_MAX_CAMPAIGN_CHARS));
     ClusterSettings cluster = new ClusterSettings(values.get(CLUSTER_ENABLED), values.get(CLUSTER_NAME),

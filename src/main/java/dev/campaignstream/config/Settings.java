@@ -100,6 +100,9 @@ public final class Settings {
       wholeNumber("stream.livenessTimeoutMs", "STREAM_LIVENESS_TIMEOUT_MS", "5000", atLeast(1));
   public static final Setting<Long> STREAM_HANDSHAKE_TIMEOUT_MS =
       wholeNumber("stream.handshakeTimeoutMs", "STREAM_HANDSHAKE_TIMEOUT_MS", "5000", atLeast(1));
+  /** How long an event stream whose last caller dropped waits for its EventSource to reconnect; 0 = not at all. */
+  public static final Setting<Long> STREAM_RECONNECT_GRACE_MS =
+      wholeNumber("stream.reconnectGraceMs", "STREAM_RECONNECT_GRACE_MS", "5000", atLeast(0));
 
   /** The cache's sizes are positive, as {@link CacheSettings} requires; cache.enabled turns it off. */
   public static final Setting<Boolean> CACHE_ENABLED = flag("cache.enabled", "CACHE_ENABLED", "true");

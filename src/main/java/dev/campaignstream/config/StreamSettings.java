@@ -7,6 +7,8 @@ package dev.campaignstream.config;
  * @param heartbeatMs        an instance that has sent nothing to a peer for this long sends it a ping
  * @param livenessTimeoutMs  an instance that has heard nothing from a peer for this long gives up its streams
  * @param handshakeTimeoutMs how long the HTTP side waits for a worker to take a new stream
+ * @param reconnectGraceMs   how long an event stream whose last caller dropped waits for it to reconnect; 0 = not
  */
-public record StreamSettings(int creditWindow, long heartbeatMs, long livenessTimeoutMs, long handshakeTimeoutMs) {
+public record StreamSettings(int creditWindow, long heartbeatMs, long livenessTimeoutMs, long handshakeTimeoutMs,
+    long reconnectGraceMs) {
 }

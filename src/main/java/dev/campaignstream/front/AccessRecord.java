@@ -24,6 +24,10 @@ final class AccessRecord {
   String worker = "-";
   /** The configured name of the upstream that wrote the campaign (the last tried, for an error). */
   String upstream = "-";
+  /** The HTTP node that writes the caller's stream (this one, or the one it follows); {@code -} for a cache hit. */
+  String owner = "-";
+  /** This node. */
+  String node = "-";
   String cache = "-";
   /** The name of the caller's key in the keys file, valid or disabled; {@code -} without one. */
   String key = "-";
@@ -81,6 +85,8 @@ final class AccessRecord {
         .addKeyValue("error", error)
         .addKeyValue("worker", worker)
         .addKeyValue("upstream", upstream)
+        .addKeyValue("owner", owner)
+        .addKeyValue("node", node)
         .addKeyValue("cache", cache)
         .addKeyValue("key", key)
         .log("{} {} {}", rc.request().method().name(), path, status);

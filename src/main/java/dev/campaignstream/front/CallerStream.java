@@ -5,6 +5,7 @@ import dev.campaignstream.protocol.StreamError;
 import dev.campaignstream.sharing.CacheResult;
 import dev.campaignstream.sharing.Campaign;
 import dev.campaignstream.sharing.Follower;
+import dev.campaignstream.sharing.LagBound;
 import dev.campaignstream.sharing.LiveCampaign;
 import io.vertx.core.Context;
 import java.util.List;
@@ -47,16 +48,16 @@ final class CallerStream implements Follower {
   private final CampaignSink sink;
   private final AccessRecord access;
   private final Callers callers;
-  private final int maxLagChunks;
+  private final LagBound lag;
   private final CallerAccount account;
   private final AtomicBoolean wakePending = new AtomicBoolean();
   private State state = State.WAITING;
   private Campaign source;
   /** Pieces taken so far, which is also the id of the last event written; the feeding loop reads it for credit. */
   private volatile long cursor;
-  /** Pieces the caller was behind when it joined and has not caught up on yet; unknown (-1) until then. */
-  private long owedAtJoin = -1;
   private boolean acked;
+  /** Its connection dropped and it is an event stream: its EventSource will reconnect. */
+  private boolean comesBack;
 
   CallerStream(Context context, CampaignSink sink, AccessRecord access, Callers callers, int maxLagChunks,
       CallerAccount account) {
@@ -65,7 +66,7 @@ final class CallerStream implements Follower {
     this.sink = sink;
     this.access = access;
     this.callers = callers;
-    this.maxLagChunks = maxLagChunks;
+    this.lag = new LagBound(maxLagChunks);
   }
 
   @Override
@@ -96,8 +97,14 @@ final class CallerStream implements Follower {
   }
 
   @Override
-  public void followNew(LiveCampaign campaign) {
-    joined(campaign, CacheResult.MISS);
+  public void followNew(LiveCampaign campaign, CacheResult result, long after) {
+    cursor = after;
+    joined(campaign, result);
+  }
+
+  @Override
+  public boolean comesBack() {
+    return comesBack;
   }
 
   private void joined(Campaign campaign, CacheResult result) {
@@ -129,9 +136,10 @@ final class CallerStream implements Follower {
     if (!acked && now.ack() != null) {
       acked = true;
       access.worker = now.ack().worker().node();
+      access.owner = source.owner();
       sink.accepted(now.ack());
     }
-    if (fellTooFarBehind(now.size())) {
+    if (lag.exceeded(now.size(), cursor)) {
       tooSlow();
       return;
     }
@@ -156,17 +164,6 @@ final class CallerStream implements Follower {
     if (state == State.FOLLOWING && cursor >= now.size() && now.ending() != null) {
       end(now.ending());
     }
-  }
-
-  /**
-   * Whether the caller has fallen more than the bound behind the campaign. A caller who joins late
-   * starts behind by what was already written, which it is owed at once and does not count; the
-   * allowance shrinks as it catches up, so only falling further behind counts.
-   */
-  private boolean fellTooFarBehind(int written) {
-    long behind = Math.max(0, written - cursor);
-    owedAtJoin = owedAtJoin < 0 ? behind : Math.min(owedAtJoin, behind);
-    return behind - owedAtJoin > maxLagChunks;
   }
 
   private void awaitDrain() {
@@ -206,8 +203,7 @@ final class CallerStream implements Follower {
    * the representation's error marker rather than hold the shared campaign's memory for it.
    */
   private void tooSlow() {
-    fail(new StreamError(503, "caller_too_slow",
-        "This connection fell more than " + maxLagChunks + " pieces behind the campaign, try again", null));
+    fail(lag.error());
   }
 
   @Override
@@ -227,6 +223,7 @@ final class CallerStream implements Follower {
   /** The caller closed or reset its connection. */
   void callerGone() {
     if (state != State.FINISHED) {
+      comesBack = sink.reconnects();
       finish("cancelled");
     }
   }

@@ -74,6 +74,7 @@ final class Callers {
   void open(HttpServerResponse response, CampaignSink sink, CampaignRequest request, AccessRecord access,
       CallerKey key) {
     UsageRecord record = usageOf(key, request.requestId());
+    access.node = campaigns.node();
     if (!limiter.tryAcquire()) {
       metrics.shed();
       refuse(response, access, new StreamError(503, "shed",

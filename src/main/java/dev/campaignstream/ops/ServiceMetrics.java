@@ -1,6 +1,7 @@
 package dev.campaignstream.ops;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -74,6 +75,20 @@ public final class ServiceMetrics {
   /** A value read when scraped, such as the streams open now. */
   public void gauge(String name, String side, String description, Supplier<Number> value) {
     Gauge.builder(name, value).tag("side", side).description(description).strongReference(true).register(registry);
+  }
+
+  /**
+   * Streams shared across the nodes of a cluster: those this node writes for the cluster (it holds
+   * their claims), those it follows from another node, and how many times it started following one.
+   */
+  public void sharedStreams(Supplier<Number> owned, Supplier<Number> followed, Supplier<Number> remoteJoins) {
+    String description = "Campaign streams shared across nodes, by this node's role in each";
+    Gauge.builder("campaign.shared.streams", owned).tag("role", "owner").description(description)
+        .strongReference(true).register(registry);
+    Gauge.builder("campaign.shared.streams", followed).tag("role", "follower").description(description)
+        .strongReference(true).register(registry);
+    FunctionCounter.builder("campaign.remote.joins", remoteJoins, value -> value.get().doubleValue())
+        .description("Streams this node started following from another node").register(registry);
   }
 
   public void streamEnded(String representation, String outcome, long durationNanos) {

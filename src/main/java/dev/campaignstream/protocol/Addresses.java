@@ -21,4 +21,13 @@ public final class Addresses {
   public static String newInbox(String role) {
     return "campaign.inbox." + role + "." + UUID.randomUUID();
   }
+
+  /**
+   * Where other HTTP nodes ask to follow the campaigns an HTTP verticle instance writes
+   * ({@link JoinStream}): beside its inbox, one per instance, so that following costs no
+   * registration per stream either.
+   */
+  public static String joinAddress(String inbox) {
+    return inbox + ".join";
+  }
 }

@@ -40,4 +40,9 @@ public interface Campaign {
 
   /** A follower took more pieces. */
   void progressed();
+
+  /** The HTTP node that writes it, as access logs name it; {@code -} for one already written. */
+  default String owner() {
+    return "-";
+  }
 }

@@ -23,8 +23,20 @@ public interface Follower {
   /** Follows {@code campaign} from the piece after {@code after}, unless it can no longer be joined. */
   boolean follow(Campaign campaign, CacheResult result, long after);
 
-  /** Follows a live campaign made with this follower already in it. */
-  void followNew(LiveCampaign campaign);
+  /**
+   * Follows, from the piece after {@code after}, a live campaign made with this follower already
+   * in it; {@code result} is how it is answered (its own new call, or another node's stream).
+   */
+  void followNew(LiveCampaign campaign, CacheResult result, long after);
+
+  /**
+   * Whether this follower, having left, will come back by itself: an event-stream caller whose
+   * connection dropped ({@code EventSource} reconnects). Its campaign then waits for it a moment
+   * instead of being cancelled at once.
+   */
+  default boolean comesBack() {
+    return false;
+  }
 
   /** Ends the caller at once with {@code error}. */
   void abort(StreamError error);

@@ -1,6 +1,7 @@
 package dev.campaignstream.sharing;
 
 import dev.campaignstream.protocol.Frame;
+import dev.campaignstream.protocol.JoinAck;
 import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.protocol.Peer;
 import dev.campaignstream.protocol.StreamError;
@@ -75,6 +76,12 @@ public final class LiveCampaign implements Campaign {
   private long returned;
   private Payer payer = Payer.NONE;
   private boolean settled;
+  /** The claim on its key in the cluster, when this node writes it for the cluster; null otherwise. */
+  private volatile StreamOwner claim;
+  /** Fed from another node's stream (or the cache) rather than a worker: that node caches it, not this one. */
+  private volatile boolean mirror;
+  /** The node that writes it: this one, or the one it follows. */
+  private volatile String ownerNode;
 
   // Guarded by this.
   private State state = State.OPENING;
@@ -89,6 +96,8 @@ public final class LiveCampaign implements Campaign {
   private final List<Follower> followers = new ArrayList<>();
   private OpenAck ack;
   private Ending ending;
+  /** Counts the times its last caller left to come back: a grace that a later one replaced does nothing. */
+  private long graceSeq;
 
   /**
    * A campaign about to be opened from {@code owner}'s event loop, with its first caller already
@@ -106,6 +115,7 @@ public final class LiveCampaign implements Campaign {
     // Credit goes back in batches: one frame per half window instead of one per piece.
     this.creditBatch = Math.max(1, creditWindow / 2);
     this.shareable = key != null;
+    this.ownerNode = campaigns.node();
     followers.add(first);
   }
 
@@ -119,6 +129,46 @@ public final class LiveCampaign implements Campaign {
 
   boolean registered() {
     return registered;
+  }
+
+  /** The event loop its frames arrive on. */
+  Context context() {
+    return owner;
+  }
+
+  @Override
+  public String owner() {
+    return ownerNode;
+  }
+
+  boolean mirror() {
+    return mirror;
+  }
+
+  StreamOwner claim() {
+    return claim;
+  }
+
+  /** This node claimed its key for the cluster: other nodes may follow it, and the claim goes when it ends. */
+  void claimed(StreamOwner mine) {
+    this.claim = mine;
+  }
+
+  /** It is fed from {@code ownerNode}'s stream rather than by a worker of this node. */
+  void follows(String ownerNode) {
+    this.mirror = true;
+    this.ownerNode = ownerNode;
+  }
+
+  /** After all, this node writes it (the node it was to follow no longer did). */
+  void writtenHere() {
+    this.mirror = false;
+    this.ownerNode = campaigns.node();
+  }
+
+  /** Whether it has not ended (nor been cancelled by its last caller leaving) yet. */
+  synchronized boolean live() {
+    return !state.ended();
   }
 
   // ---------------------------------------------------------------- the callers' side, any event loop
@@ -139,28 +189,54 @@ public final class LiveCampaign implements Campaign {
 
   /**
    * A caller is done with it. The last one leaving before the end cancels the upstream call, as a
-   * single caller leaving would; while others listen it goes on.
+   * single caller leaving would; while others listen it goes on. An event-stream caller whose
+   * connection dropped will reconnect by itself: when it was the last, the campaign waits for it
+   * for the reconnect grace, taking no more than the credit it has (the worker pauses OpenAI),
+   * and is cancelled only if nobody came back by then.
    */
   @Override
   public void leave(Follower follower) {
     boolean cancel;
+    long grace = -1;
     synchronized (this) {
       followers.remove(follower);
-      cancel = followers.isEmpty() && !state.ended();
+      boolean last = followers.isEmpty() && !state.ended();
+      if (last && follower.comesBack() && campaigns.reconnectGraceMs() > 0 && registered && joinable()) {
+        grace = ++graceSeq;
+      }
+      cancel = last && grace < 0;
       if (cancel) {
         to(State.CANCELLED);
       }
     }
-    if (cancel) {
-      campaigns.forget(this);
-      owner.runOnContext(v -> {
-        if (worker != null) {
-          worker.send(new Frame.Cancel(id));
-        }
-        settle();
-        onEnded.run();
-      });
+    if (grace >= 0) {
+      long seq = grace;
+      owner.runOnContext(v -> owner.owner().setTimer(campaigns.reconnectGraceMs(), timer -> graceOver(seq)));
+    } else if (cancel) {
+      cancelled();
     }
+  }
+
+  /** The grace is over: cancelled, unless a caller came back meanwhile. */
+  private void graceOver(long seq) {
+    synchronized (this) {
+      if (seq != graceSeq || !followers.isEmpty() || state.ended()) {
+        return;
+      }
+      to(State.CANCELLED);
+    }
+    cancelled();
+  }
+
+  private void cancelled() {
+    campaigns.forget(this);
+    owner.runOnContext(v -> {
+      if (worker != null) {
+        worker.send(new Frame.Cancel(id));
+      }
+      settle();
+      onEnded.run();
+    });
   }
 
   @Override
@@ -233,6 +309,32 @@ public final class LiveCampaign implements Campaign {
   /** The worker this campaign is written by, once it took the stream; owner's loop only. */
   Peer worker() {
     return worker;
+  }
+
+  /**
+   * The node it follows took the stream: from now on its frames come from there, as a worker's
+   * would, and its writer is the one that node's worker named.
+   */
+  void acceptedFrom(JoinAck joined, Peer ownerPeer) {
+    ownerNode = joined.owner();
+    accepted(joined.ack(), ownerPeer);
+  }
+
+  /**
+   * The campaign was completed elsewhere and cached meanwhile: its callers get it from there, as
+   * if its writer had sent it now.
+   */
+  void replay(CachedCampaign written) {
+    mirror = true;
+    ownerNode = "-";
+    accepted(written.snapshot().ack(), null);
+    written.deltas().forEach(this::piece);
+    complete(written.finishReason(), written.usage(), written.snapshot().ending().upstream());
+  }
+
+  /** What its callers are told when its writer (a worker, or the node it follows) stops answering. */
+  StreamError writerLost() {
+    return mirror ? WorkerLinks.OWNER_LOST : WorkerLinks.WORKER_LOST;
   }
 
   /** A frame from the worker. */
@@ -344,7 +446,7 @@ public final class LiveCampaign implements Campaign {
     if (owed >= creditBatch) {
       returned += owed;
       worker.send(new Frame.Credit(id, owed)).onFailure(undeliverable -> end(State.FAILED,
-          new Ending(null, null, WorkerLinks.WORKER_LOST)));
+          new Ending(null, null, writerLost())));
     }
   }
 

@@ -3,6 +3,8 @@ package dev.campaignstream.sharing;
 import dev.campaignstream.config.StreamSettings;
 import dev.campaignstream.protocol.Addresses;
 import dev.campaignstream.protocol.Frame;
+import dev.campaignstream.protocol.JoinAck;
+import dev.campaignstream.protocol.JoinStream;
 import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.protocol.OpenStream;
 import dev.campaignstream.protocol.Peer;
@@ -12,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -24,12 +27,19 @@ import java.util.Map;
  * The streams one HTTP verticle instance has with the workers: the handshake that hands each new
  * campaign to a worker, one inbox for the frames of all of them, and one periodic sweep that
  * keeps its worker peers alive (pings) and fails the campaigns of a peer that went silent.
+ *
+ * <p>In a cluster, the same for the streams it has with other HTTP nodes, in both directions and
+ * over the same inbox, frames and liveness: it follows a campaign another node writes as it
+ * would a worker's ({@link #follow}), and serves the nodes that follow the campaigns it writes as
+ * a worker serves it (a {@link RemoteFollower} each, from the handshakes at its join address).
  * Runs on its verticle's event loop only.
  */
 public final class WorkerLinks {
 
   static final StreamError WORKER_LOST =
       new StreamError(503, "worker_lost", "The campaign writer stopped responding, try again", null);
+  static final StreamError OWNER_LOST =
+      new StreamError(503, "owner_lost", "The node writing this campaign stopped responding, try again", null);
 
   private final Vertx vertx;
   private final EventBus bus;
@@ -37,11 +47,16 @@ public final class WorkerLinks {
   private final String inbox = Addresses.newInbox("http");
   private final Peers peers;
   private final Map<String, LiveCampaign> campaigns = new HashMap<>();
+  /** Other nodes following the campaigns this instance writes, by their stream ids. */
+  private final Map<String, RemoteFollower> remotes = new HashMap<>();
+  private final Campaigns shared;
   private MessageConsumer<Frame> consumer;
+  private MessageConsumer<JsonObject> joins;
   private long sweepTimer = -1;
 
-  public WorkerLinks(Vertx vertx, StreamSettings settings) {
+  public WorkerLinks(Vertx vertx, StreamSettings settings, Campaigns shared) {
     this.vertx = vertx;
+    this.shared = shared;
     this.bus = vertx.eventBus();
     this.settings = settings;
     this.peers = new Peers(bus, inbox, settings.heartbeatMs(), settings.livenessTimeoutMs());
@@ -51,14 +66,25 @@ public final class WorkerLinks {
     consumer = bus.consumer(inbox, message -> onFrame(message.body()));
     long tick = Math.max(10, Math.min(settings.heartbeatMs(), settings.livenessTimeoutMs() / 4));
     sweepTimer = vertx.setPeriodic(tick, id -> sweep());
-    return consumer.completion();
+    if (!shared.clustered()) {
+      return consumer.completion();
+    }
+    joins = bus.consumer(joinAddress(), this::onJoin);
+    return Future.all(consumer.completion(), joins.completion()).mapEmpty();
+  }
+
+  /** Where other nodes ask to follow the campaigns this instance writes. */
+  String joinAddress() {
+    return Addresses.joinAddress(inbox);
   }
 
   /** Every campaign this instance feeds ends with {@code error}, whichever instance serves its callers. */
   public Future<Void> stop(StreamError error) {
     vertx.cancelTimer(sweepTimer);
+    new ArrayList<>(remotes.values()).forEach(remote -> remote.abort(error));
     new ArrayList<>(campaigns.values()).forEach(campaign -> campaign.fail(error));
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    Future<Void> joinsGone = joins == null ? Future.succeededFuture() : joins.unregister();
+    return consumer == null ? joinsGone : Future.all(joinsGone, consumer.unregister()).mapEmpty();
   }
 
   int creditWindow() {
@@ -67,18 +93,75 @@ public final class WorkerLinks {
 
   /** Hands a new campaign to whichever worker takes it first. */
   void open(LiveCampaign campaign, CampaignRequest request) {
-    campaigns.put(campaign.id(), campaign);
-    campaign.onEnded(() -> {
-      if (campaigns.remove(campaign.id(), campaign) && campaign.worker() != null) {
-        peers.detach(campaign.worker());
-      }
-    });
+    feeds(campaign);
     OpenStream open = new OpenStream(campaign.id(), inbox, request.prompt(), settings.creditWindow(),
         request.requestId(), request.model(), request.payer().keyName());
     bus.<JsonObject>request(Addresses.OPEN, open.toJson(),
             new DeliveryOptions().setSendTimeout(settings.handshakeTimeoutMs()))
         .onSuccess(reply -> accepted(campaign, OpenAck.fromJson(reply.body())))
         .onFailure(failure -> campaign.fail(handshakeFailure(failure)));
+  }
+
+  /** Frames for {@code campaign} come to this inbox until it ends, from a worker or another node. */
+  private void feeds(LiveCampaign campaign) {
+    campaigns.put(campaign.id(), campaign);
+    campaign.onEnded(() -> {
+      if (campaigns.remove(campaign.id(), campaign) && campaign.worker() != null) {
+        peers.detach(campaign.worker());
+      }
+    });
+  }
+
+  /**
+   * Follows the campaign {@code owner} writes, as its stream from there: the answer says whether
+   * it could. One that is {@link JoinAck#isGone gone} (the owner no longer writes it, or did not
+   * answer) leaves the campaign as it was, for the caller to open it elsewhere.
+   */
+  Future<JoinAck> follow(LiveCampaign campaign, StreamOwner owner, String requestId) {
+    feeds(campaign);
+    JoinStream join = new JoinStream(campaign.id(), inbox, campaign.key(), settings.creditWindow(), requestId);
+    // The owner answers once its own worker took the stream, which takes up to a handshake.
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(2 * settings.handshakeTimeoutMs());
+    return bus.<JsonObject>request(owner.joinAddress(), join.toJson(), options)
+        .map(reply -> JoinAck.fromJson(reply.body()))
+        .otherwise(unanswered -> JoinAck.gone())
+        .onSuccess(joined -> {
+          if (joined.ack() != null) {
+            if (campaigns.get(campaign.id()) != campaign) {
+              // Every caller left while the handshake was under way.
+              bus.send(joined.ack().inbox(), new Frame.Cancel(campaign.id()), Peers.FRAMES);
+            } else {
+              campaign.acceptedFrom(joined, peers.attach(joined.ack().inbox()));
+            }
+          } else if (joined.isGone()) {
+            campaigns.remove(campaign.id(), campaign);
+          } else {
+            campaign.fail(joined.error());
+          }
+        });
+  }
+
+  /** Another node asks to follow a campaign this node writes: served if it is still written here. */
+  private void onJoin(Message<JsonObject> message) {
+    JoinStream join = JoinStream.fromJson(message.body());
+    LiveCampaign campaign = shared.followable(join.key());
+    if (campaign == null) {
+      message.reply(JoinAck.gone().toJson());
+      return;
+    }
+    Peer node = peers.attach(join.replyTo());
+    RemoteFollower remote = new RemoteFollower(vertx.getOrCreateContext(), inbox, join.streamId(), node, message,
+        shared.maxLagChunks(), join.credits(), done -> {
+          if (remotes.remove(join.streamId(), done)) {
+            peers.detach(node);
+          }
+        });
+    remotes.put(join.streamId(), remote);
+    if (!remote.start(campaign)) {
+      remotes.remove(join.streamId());
+      peers.detach(node);
+      message.reply(JoinAck.gone().toJson());
+    }
   }
 
   private void accepted(LiveCampaign campaign, OpenAck ack) {
@@ -101,16 +184,23 @@ public final class WorkerLinks {
         campaign.worker().heard();
       }
       campaign.onFrame(frame);
+      return;
+    }
+    RemoteFollower remote = remotes.get(frame.streamId());
+    if (remote != null) {
+      remote.node().heard();
+      remote.onFrame(frame);
     }
   }
 
   private void sweep() {
-    if (campaigns.isEmpty()) {
+    if (campaigns.isEmpty() && remotes.isEmpty()) {
       return;
     }
     for (Peer lost : peers.sweep(System.nanoTime())) {
       campaigns.values().stream().filter(campaign -> campaign.worker() == lost).toList()
-          .forEach(campaign -> campaign.fail(WORKER_LOST));
+          .forEach(campaign -> campaign.fail(campaign.writerLost()));
+      remotes.values().stream().filter(remote -> remote.node() == lost).toList().forEach(RemoteFollower::lost);
     }
   }
 

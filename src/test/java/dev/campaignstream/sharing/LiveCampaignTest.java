@@ -34,7 +34,7 @@ class LiveCampaignTest {
       Reader reader = new Reader(context, testContext);
       Campaigns campaigns = new Campaigns(new LocalCampaignCache(60_000, 10), CACHE, ModelChoice.single("gpt-test"));
       LiveCampaign campaign = new LiveCampaign("stream-1", null, false, campaigns, context, reader, 1_000, 2);
-      reader.followNew(campaign);
+      reader.followNew(campaign, CacheResult.MISS, 0);
       // The worker's inbox has no consumer (its node went away): the next frame sent there cannot be delivered.
       campaign.accepted(new OpenAck("campaign.inbox.worker.gone", new OpenAck.Worker("n", "m", true)),
           peers.attach("campaign.inbox.worker.gone"));
@@ -104,7 +104,7 @@ class LiveCampaignTest {
     }
 
     @Override
-    public void followNew(LiveCampaign campaign) {
+    public void followNew(LiveCampaign campaign, CacheResult result, long after) {
       source.set(campaign);
     }
 

@@ -24,7 +24,9 @@ class CancellationTest {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext testContext) {
-    TestService.startSpread(vertx, json -> TestService.with(json, "openai", "firstTokenTimeoutMs", 30_000))
+    // Without the grace an event stream whose caller dropped is held for (ReconnectGraceTest's).
+    TestService.startSpread(vertx, json -> TestService.with(TestService.with(json, "openai", "firstTokenTimeoutMs",
+            30_000), "stream", "reconnectGraceMs", 0))
         .onComplete(testContext.succeeding(started -> {
           app = started;
           testContext.completeNow();

@@ -76,6 +76,14 @@ public abstract class CampaignSink {
   /** Ends a response that already sent text, so that the caller cannot take it for complete. */
   protected abstract void failStarted(StreamError error);
 
+  /**
+   * Whether a client of this representation reconnects by itself when its connection drops, and
+   * continues where it was: only an event stream's ({@code EventSource}, with {@code Last-Event-ID}).
+   */
+  public boolean reconnects() {
+    return false;
+  }
+
   public boolean writeQueueFull() {
     return response.writeQueueFull();
   }

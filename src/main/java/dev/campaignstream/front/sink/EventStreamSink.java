@@ -18,6 +18,11 @@ final class EventStreamSink extends MessageStreamSink {
   }
 
   @Override
+  public boolean reconnects() {
+    return true;
+  }
+
+  @Override
   protected void piece(StringBuilder out, long seq, String json) {
     out.append("id: ").append(seq).append("\ndata: ").append(json).append("\n\n");
   }
