@@ -172,7 +172,10 @@ class CampaignPageBrowserIT {
   @Test
   void aReloadStartsAfreshAndResumesNothing() {
     List<String> deltas = IntStream.range(0, 60).mapToObj(i -> "w" + i + " ").toList();
-    service.upstream.enqueue(Behaviour.stream().withDeltas(deltas).withChunkInterval(Duration.ofMillis(50)),
+    // Longer than the reconnect grace that keeps the abandoned event stream for a while (paused):
+    // the upstream is still writing when the grace ends and the call is cancelled.
+    List<String> abandoned = IntStream.range(0, 200).mapToObj(i -> "w" + i + " ").toList();
+    service.upstream.enqueue(Behaviour.stream().withDeltas(abandoned).withChunkInterval(Duration.ofMillis(50)),
         Behaviour.stream().withDeltas(deltas));
     browser.driver.get(service.url("/"));
     type("Reload Co");
