@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.XmlConfigBuilder;
 import dev.campaignstream.config.CacheSettings;
 import dev.campaignstream.config.ClusterSettings;
+import dev.campaignstream.ops.IoTransport;
 import dev.campaignstream.ops.MetricsSetup;
 import dev.campaignstream.trace.Tracing;
 import io.vertx.core.Future;
@@ -29,11 +30,16 @@ public final class ClusteredVertx {
   }
 
   public static Future<Vertx> start(ClusterSettings settings, CacheSettings cache, Tracing tracing) {
+    return start(settings, cache, IoTransport.EPOLL, tracing);
+  }
+
+  public static Future<Vertx> start(ClusterSettings settings, CacheSettings cache, IoTransport transport,
+      Tracing tracing) {
     VertxOptions options = MetricsSetup.options().setEventBusOptions(new EventBusOptions()
         .setHost(settings.host())
         .setPort(settings.eventBusPort())
         .setClusterPublicHost(settings.host()));
-    return tracing.install(MetricsSetup.builder())
+    return tracing.install(MetricsSetup.builder(transport))
         .with(options)
         .withClusterManager(new HazelcastClusterManager(hazelcastConfig(settings, cache)))
         .buildClustered();

@@ -10,6 +10,7 @@ import dev.campaignstream.config.NodeRole;
 import dev.campaignstream.keys.InvalidKeysFileException;
 import dev.campaignstream.keys.KeyMaker;
 import dev.campaignstream.keys.KeysFile;
+import dev.campaignstream.ops.IoTransport;
 import dev.campaignstream.ops.MetricsSetup;
 import dev.campaignstream.trace.Tracing;
 import io.vertx.core.Future;
@@ -64,10 +65,12 @@ public final class Main {
     }
     checkCallerAuth(config);
     Tracing tracing = tracing(config);
+    IoTransport transport = IoTransport.named(config.ioTransport());
     Future<Vertx> vertx = config.cluster().enabled()
-        ? ClusteredVertx.start(config.cluster(), config.cache(), tracing)
-        : Future.succeededFuture(tracing.install(MetricsSetup.builder()).build());
-    vertx.compose(started -> CampaignService.start(started, config, tracing)
+        ? ClusteredVertx.start(config.cluster(), config.cache(), transport, tracing)
+        : Future.succeededFuture(tracing.install(MetricsSetup.builder(transport)).build());
+    vertx.onSuccess(started -> LOG.info("I/O transport: {}", IoTransport.running(started)))
+        .compose(started -> CampaignService.start(started, config, tracing)
             .onSuccess(service -> drainOnSigterm(started, service, tracing)))
         .onFailure(failure -> {
           LOG.error("Start-up failed: {}", failure.getMessage(), failure);

@@ -27,18 +27,19 @@ public record AppConfig(
     AuthSettings auth,
     ManagementSettings management,
     String usageLogFile,
-    boolean traceContent) {
+    boolean traceContent,
+    String ioTransport) {
 
   public AppConfig withOpenAi(OpenAiSettings settings) {
     return new AppConfig(http, settings, stream, cache, cluster, role, nodeName, httpInstances, workerInstances, demo, auth,
-        management, usageLogFile, traceContent);
+        management, usageLogFile, traceContent, ioTransport);
   }
 
   /** Applies the command line: {@code --demo}, {@code --cluster}, {@code --role}. */
   public AppConfig withFlags(boolean demoFlag, boolean clusterFlag, NodeRole roleFlag) {
     return new AppConfig(http, openai, stream, cache, clusterFlag ? cluster.enable() : cluster,
         roleFlag == null ? role : roleFlag, nodeName, httpInstances, workerInstances, demo || demoFlag, auth, management,
-        usageLogFile, traceContent);
+        usageLogFile, traceContent, ioTransport);
   }
 
   /** Only workers call OpenAI, so only they need its key. */

@@ -88,6 +88,6 @@ public final class ConfigLoader {
         values.get(HTTP_INSTANCES), values.get(WORKER_INSTANCES), values.get(DEMO),
         new AuthSettings(values.get(AUTH_KEYS_FILE), values.get(AUTH_MODE), values.get(AUTH_RELOAD_CHECK_MS)),
         ManagementSettings.of(values.get(MANAGEMENT_PORT)), values.get(USAGE_LOG_FILE),
-        values.get(TRACE_CONTENT));
+        values.get(TRACE_CONTENT), values.get(IO_TRANSPORT));
   }
 }

@@ -5,6 +5,7 @@ import static dev.campaignstream.config.SettingRule.atLeast;
 import static dev.campaignstream.config.SettingRule.between;
 import static dev.campaignstream.config.SettingRule.httpUrl;
 import static dev.campaignstream.config.SettingRule.notBlank;
+import static dev.campaignstream.config.SettingRule.oneOf;
 import static dev.campaignstream.config.SettingRule.origins;
 import static dev.campaignstream.config.SettingRule.port;
 
@@ -118,6 +119,10 @@ public final class Settings {
       Default.described("cores", Settings::cores), SettingType.INT, atLeast(1));
   public static final Setting<Integer> WORKER_INSTANCES = declare("instances.worker", "WORKER_INSTANCES",
       Default.described("cores", Settings::cores), SettingType.INT, atLeast(1));
+
+  /** What Netty moves bytes with; {@code IoTransport} falls back to epoll, then NIO, where one is missing. */
+  public static final Setting<String> IO_TRANSPORT =
+      text("io.transport", "IO_TRANSPORT", "epoll", oneOf("epoll", "io_uring", "nio"));
 
   public static final Setting<Boolean> DEMO = flag("demo", "DEMO_MODE", "false");
 

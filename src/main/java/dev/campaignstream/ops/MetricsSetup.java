@@ -21,9 +21,15 @@ public final class MetricsSetup {
     return builder().build();
   }
 
-  /** A builder with metrics, to be completed (clustered) or built as it is. */
+  /** A builder with metrics on epoll (NIO where it is missing), to be completed (clustered) or built as it is. */
   public static VertxBuilder builder() {
-    return Vertx.builder().with(options()).withMetrics(new MicrometerMetricsFactory());
+    return builder(IoTransport.EPOLL);
+  }
+
+  /** The same on {@code transport}, or the one it falls back to. */
+  public static VertxBuilder builder(IoTransport transport) {
+    return Vertx.builder().with(options()).withMetrics(new MicrometerMetricsFactory())
+        .withTransport(transport.resolve());
   }
 
   /** Options with metrics enabled. */
@@ -39,7 +45,7 @@ public final class MetricsSetup {
         // Every chunk, credit and ping is a bus message, and Vert.x's bus metrics look their meters
         // up per message: a tenth of the CPU at 1,000 streams. campaign_* counts streams and chunks.
         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
-    // Epoll where Netty's native transport is available (Linux), NIO elsewhere.
+    // The transport itself is the builder's (IoTransport); this covers a builder given none.
     return new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true);
   }
 }
