@@ -37,10 +37,6 @@ public enum IoTransport {
     throw new IllegalArgumentException("no I/O transport named " + setting);
   }
 
-  public String setting() {
-    return setting;
-  }
-
   /** The transport {@code vertx} runs on, as the setting names it. */
   public static String running(Vertx vertx) {
     Class<?> running = ((VertxInternal) vertx).transport().getClass();
