@@ -46,7 +46,7 @@ class ClusterIT {
     JarProcess front = node("http", "h1");
     JarProcess otherFront = node("http", "h2");
     Caller caller = new Caller(vertx, front.port);
-    await(GracefulShutdownIT.waitUntilReady(vertx, caller), 60);
+    GracefulShutdownIT.waitUntilReady(vertx, caller).await(60, TimeUnit.SECONDS);
 
     // Every representation crosses the cluster, and the work spreads over both workers (four
     // brands: callers of one brand would share one stream).
@@ -55,7 +55,7 @@ class ClusterIT {
     for (int i = 0; i < accepts.size(); i++) {
       first.add(caller.get("/campaign?prompt=Acme%20Coffee%20" + i, accepts.get(i)));
     }
-    List<CallerResponse> answers = await(Future.all(first).map(all -> all.<CallerResponse>list()), 60);
+    List<CallerResponse> answers = Future.all(first).map(all -> all.<CallerResponse>list()).await(60, TimeUnit.SECONDS);
     for (CallerResponse answer : answers) {
       assertThat(answer.status).as(answer.body()).isEqualTo(200);
       assertThat(answer.header("X-Campaign-Simulated")).isEqualTo("true");
@@ -67,27 +67,27 @@ class ClusterIT {
 
     // The cache is the cluster's: a campaign one HTTP node paid for is a hit on another.
     Caller otherCaller = new Caller(vertx, otherFront.port);
-    await(GracefulShutdownIT.waitUntilReady(vertx, otherCaller), 60);
-    CallerResponse elsewhere = await(otherCaller.get("/campaign?prompt=ACME%20COFFEE%200", "text/plain"), 30);
+    GracefulShutdownIT.waitUntilReady(vertx, otherCaller).await(60, TimeUnit.SECONDS);
+    CallerResponse elsewhere = otherCaller.get("/campaign?prompt=ACME%20COFFEE%200", "text/plain").await(30, TimeUnit.SECONDS);
     assertThat(elsewhere.header("X-Campaign-Cache")).isEqualTo("hit");
     assertThat(elsewhere.header("X-Campaign-Simulated")).isEqualTo("true");
     assertThat(elsewhere.body()).isEqualTo(answers.get(0).body());
 
     // A worker node serves no API, but its own metrics and health, for operators.
     Caller workerOps = new Caller(vertx, w2.port);
-    CallerResponse workerMetrics = await(workerOps.get("/metrics", null), 10);
+    CallerResponse workerMetrics = workerOps.get("/metrics", null).await(10, TimeUnit.SECONDS);
     assertThat(workerMetrics.body()).contains("campaign_upstream_responses_total{status=\"200\"}")
         .contains("campaign_tokens_total{type=\"completion\"}");
-    assertThat(await(workerOps.get("/health/ready", null), 10).status).isEqualTo(200);
-    assertThat(await(workerOps.get("/campaign?prompt=Acme", null), 10).status).isEqualTo(404);
+    assertThat(workerOps.get("/health/ready", null).await(10, TimeUnit.SECONDS).status).isEqualTo(200);
+    assertThat(workerOps.get("/campaign?prompt=Acme", null).await(10, TimeUnit.SECONDS).status).isEqualTo(404);
 
     // SIGKILL a worker mid-stream: its caller gets the error marker within the liveness timeout.
     Future<CallerResponse> onW1 = caller.get("/campaign?prompt=One", "text/event-stream");
     Future<CallerResponse> onW2 = caller.get("/campaign?prompt=Two", "text/event-stream");
-    await(Eventually.sleep(vertx, 1_000), 5);
+    Eventually.sleep(vertx, 1_000).await(5, TimeUnit.SECONDS);
     long killedAt = System.nanoTime();
     w1.process.destroyForcibly();
-    List<CallerResponse> both = await(Future.all(onW1, onW2).map(all -> all.<CallerResponse>list()), 60);
+    List<CallerResponse> both = Future.all(onW1, onW2).map(all -> all.<CallerResponse>list()).await(60, TimeUnit.SECONDS);
     List<String> endings = both.stream().map(seen -> seen.events().get(seen.events().size() - 1).type()).toList();
     assertThat(endings).containsExactlyInAnyOrder("error", "done");
     CallerResponse cut = both.get(endings.indexOf("error"));
@@ -100,7 +100,7 @@ class ClusterIT {
     for (int i = 0; i < 3; i++) {
       next.add(caller.get("/campaign?prompt=Next" + i, "application/json"));
     }
-    for (CallerResponse answer : await(Future.all(next).map(all -> all.<CallerResponse>list()), 60)) {
+    for (CallerResponse answer : Future.all(next).map(all -> all.<CallerResponse>list()).await(60, TimeUnit.SECONDS)) {
       assertThat(answer.status).as(answer.body()).isEqualTo(200);
     }
     assertThat(TimeUnit.NANOSECONDS.toSeconds(after - killedAt)).isLessThan(15);
@@ -116,19 +116,19 @@ class ClusterIT {
         probes.add(caller.get("/campaign?prompt=Probe%20" + round + "%20" + i, "text/plain",
             response -> response.handler(read -> response.request().connection().close())));
       }
-      await(Future.join(probes).otherwiseEmpty(), 30);
-      await(Eventually.sleep(vertx, 1_000), 5);
+      Future.join(probes).otherwiseEmpty().await(30, TimeUnit.SECONDS);
+      Eventually.sleep(vertx, 1_000).await(5, TimeUnit.SECONDS);
     }
     assertThat(workersServed(front)).containsKey("w3");
 
     // With no worker left: 503 at once, and the HTTP node is not ready.
     w2.process.destroyForcibly();
     w3.process.destroyForcibly();
-    await(Eventually.sleep(vertx, 8_000), 10);
-    CallerResponse none = await(caller.get("/campaign?prompt=None", null), 10);
+    Eventually.sleep(vertx, 8_000).await(10, TimeUnit.SECONDS);
+    CallerResponse none = caller.get("/campaign?prompt=None", null).await(10, TimeUnit.SECONDS);
     assertThat(none.status).isEqualTo(503);
     assertThat(none.json().getString("detail")).isEqualTo("No campaign writer is available, try again later");
-    CallerResponse ready = await(caller.get("/health/ready", null), 10);
+    CallerResponse ready = caller.get("/health/ready", null).await(10, TimeUnit.SECONDS);
     assertThat(ready.status).isEqualTo(503);
   }
 
@@ -146,9 +146,5 @@ class ClusterIT {
       }
     });
     return served;
-  }
-
-  private static <T> T await(Future<T> future, int seconds) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
   }
 }

@@ -24,9 +24,8 @@ class IoTransportIT {
     try (JarProcess jar = JarProcess.start(Map.of("IO_TRANSPORT", transport, "DEMO_MODE", "true",
         "HTTP_HOST", "127.0.0.1"))) {
       Caller caller = new Caller(vertx, jar.port);
-      GracefulShutdownIT.waitUntilReady(vertx, caller).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      CallerResponse answer = caller.get("/campaign?prompt=Acme", "text/plain").toCompletionStage()
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      GracefulShutdownIT.waitUntilReady(vertx, caller).await(60, TimeUnit.SECONDS);
+      CallerResponse answer = caller.get("/campaign?prompt=Acme", "text/plain").await(30, TimeUnit.SECONDS);
       assertThat(answer.status).as(answer.body()).isEqualTo(200);
       assertThat(answer.body()).contains("Acme");
       if (transport.equals("io_uring") && !Transport.IO_URING.available()) {

@@ -52,8 +52,8 @@ class SharedStreamsIT {
     JarProcess h2 = node("http", "h2");
     Caller one = new Caller(vertx, h1.port);
     Caller two = new Caller(vertx, h2.port);
-    await(GracefulShutdownIT.waitUntilReady(vertx, one), 60);
-    await(GracefulShutdownIT.waitUntilReady(vertx, two), 60);
+    GracefulShutdownIT.waitUntilReady(vertx, one).await(60, TimeUnit.SECONDS);
+    GracefulShutdownIT.waitUntilReady(vertx, two).await(60, TimeUnit.SECONDS);
     List<Caller> workers = List.of(new Caller(vertx, w1.port), new Caller(vertx, w2.port));
 
     // 100 callers spread over both HTTP nodes: one upstream call, the same text everywhere.
@@ -61,7 +61,7 @@ class SharedStreamsIT {
     for (int i = 0; i < 100; i++) {
       hundred.add((i % 2 == 0 ? one : two).get("/campaign?prompt=Acme%20Coffee", "text/plain"));
     }
-    List<CallerResponse> answers = await(Future.all(hundred).map(all -> all.<CallerResponse>list()), 90);
+    List<CallerResponse> answers = Future.all(hundred).map(all -> all.<CallerResponse>list()).await(90, TimeUnit.SECONDS);
     assertThat(answers).allSatisfy(answer -> assertThat(answer.status).isEqualTo(200));
     assertThat(answers.stream().map(CallerResponse::body).distinct()).hasSize(1);
     assertThat(answers.stream().filter(answer -> "miss".equals(answer.header("X-Campaign-Cache")))).hasSize(1);
@@ -72,12 +72,12 @@ class SharedStreamsIT {
 
     // An event stream dropped on one node resumes on the other mid-stream, with no new call...
     long lastId = dropAfterSomeEvents(one, "/campaign?prompt=Resumed");
-    CallerResponse resumed = await(resume(two, "/campaign?prompt=Resumed", lastId), 60);
+    CallerResponse resumed = resume(two, "/campaign?prompt=Resumed", lastId).await(60, TimeUnit.SECONDS);
     assertThat(resumed.status).isEqualTo(200);
     assertThat(resumed.header("X-Campaign-Cache")).isEqualTo("shared");
     assertContinuesAfter(resumed.events(), lastId);
     // ...and after completion, from the cluster's cache.
-    CallerResponse cached = await(resume(one, "/campaign?prompt=Resumed", 2), 30);
+    CallerResponse cached = resume(one, "/campaign?prompt=Resumed", 2).await(30, TimeUnit.SECONDS);
     assertThat(cached.header("X-Campaign-Cache")).isEqualTo("hit");
     assertContinuesAfter(cached.events(), 2);
     assertThat(upstreamCalls(workers)).isEqualTo(2);
@@ -87,12 +87,12 @@ class SharedStreamsIT {
     Promise<HttpClientResponse> second = Promise.promise();
     one.get("/campaign?prompt=Leavers", "text/plain", response -> response.handler(read -> first.tryComplete(response)))
         .onComplete(ignored -> { });
-    await(first.future(), 15);
+    first.future().await(15, TimeUnit.SECONDS);
     two.get("/campaign?prompt=Leavers", "application/json",
         response -> response.handler(read -> second.tryComplete(response))).onComplete(ignored -> { });
-    List<HttpClientResponse> live = List.of(first.future().result(), await(second.future(), 15));
+    List<HttpClientResponse> live = List.of(first.future().result(), second.future().await(15, TimeUnit.SECONDS));
     live.get(0).request().connection().close();
-    await(Eventually.sleep(vertx, 500), 5);
+    Eventually.sleep(vertx, 500).await(5, TimeUnit.SECONDS);
     assertThat(workerStreams(workers)).isEqualTo(1);
     live.get(1).request().connection().close();
     until("the upstream call cancelled", 3_000, () -> workerStreams(workers) == 0);
@@ -103,21 +103,21 @@ class SharedStreamsIT {
     List<String> firstSeen = new ArrayList<>();
     one.get("/campaign?prompt=Orphan", "text/event-stream",
         response -> response.handler(read -> firstSeen.add("read"))).onComplete(ignored -> { });
-    await(Eventually.await(vertx, "the owner streaming", 10_000, () -> !firstSeen.isEmpty()), 15);
+    Eventually.await(vertx, "the owner streaming", 10_000, () -> !firstSeen.isEmpty()).await(15, TimeUnit.SECONDS);
     Promise<Void> following = Promise.promise();
     Future<CallerResponse> orphan = two.watch("/campaign?prompt=Orphan", "text/event-stream",
         read -> following.tryComplete());
-    await(following.future(), 15);
+    following.future().await(15, TimeUnit.SECONDS);
     long killedAt = System.nanoTime();
     h1.process.destroyForcibly();
-    CallerResponse cut = await(orphan, 30);
+    CallerResponse cut = orphan.await(30, TimeUnit.SECONDS);
     long cutMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
     assertThat(cut.header("X-Campaign-Cache")).isEqualTo("shared");
     Event last = cut.events().get(cut.events().size() - 1);
     assertThat(last.type()).isEqualTo("error");
     assertThat(last.data().getString("detail")).isEqualTo("The node writing this campaign stopped responding, try again");
     assertThat(cutMs).isLessThan(8_000);
-    CallerResponse next = await(two.get("/campaign?prompt=Orphan", "text/plain"), 60);
+    CallerResponse next = two.get("/campaign?prompt=Orphan", "text/plain").await(60, TimeUnit.SECONDS);
     assertThat(next.status).isEqualTo(200);
     assertThat(next.header("X-Campaign-Cache")).isEqualTo("miss");
     assertThat(metrics(two)).contains("campaign_shared_streams{role=\"owner\"} 0.0")
@@ -151,7 +151,7 @@ class SharedStreamsIT {
         dropped.tryComplete(last);
       }
     })).onComplete(ignored -> { });
-    return await(dropped.future(), 30);
+    return dropped.future().await(30, TimeUnit.SECONDS);
   }
 
   private static void assertContinuesAfter(List<Event> events, long after) {
@@ -190,7 +190,7 @@ class SharedStreamsIT {
   }
 
   private static String metrics(Caller node) throws Exception {
-    return await(node.get("/metrics", null), 10).body();
+    return node.get("/metrics", null).await(10, TimeUnit.SECONDS).body();
   }
 
   private static boolean accessLogNames(JarProcess node, String owner, String self) {
@@ -200,9 +200,5 @@ class SharedStreamsIT {
 
   private JarProcess node(String role, String name) throws Exception {
     return cluster.node(role, name, 2);
-  }
-
-  private static <T> T await(Future<T> future, int seconds) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
   }
 }
