@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one benchmark scenario and writes bench/results/<scenario>.json.
-#   bench/run.sh short-streams | slow-streams | slow-readers | clustered | cache | tracing
+#   bench/run.sh short-streams | slow-streams | slow-readers | clustered | cache | tracing | first-text
 # Needs java 17, maven, jq and curl. Durations can be shortened with the variables below
 # (the results record what was used). Set BENCH_SKIP_BUILD=1 to reuse the jars already built.
 set -euo pipefail
@@ -8,13 +8,13 @@ source "$(dirname "$0")/lib.sh"
 
 scenario="${1:-}"
 export BENCH_SCENARIO="$scenario"
-[[ -n "$scenario" ]] || die "usage: bench/run.sh short-streams|slow-streams|slow-readers|clustered|cache|tracing"
+[[ -n "$scenario" ]] || die "usage: bench/run.sh short-streams|slow-streams|slow-readers|clustered|cache|tracing|first-text"
 command -v jq >/dev/null || die "jq is needed (apt-get install jq)"
 result="$RESULTS_DIR/${BENCH_RESULT_NAME:-$scenario}.json"
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 git_rev=$(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
 # The command as run, with the variables that change a scenario's size.
-overrides=$(env | grep -E '^(SHORT_|SLOW_|READERS|CLUSTER_|CACHE_(CALLERS|BRANDS|RAMP_MS)=|TRACE_|SERVICE_JAVA_OPTS=)' | sort | tr '\n' ' ' || true)
+overrides=$(env | grep -E '^(SHORT_|SLOW_|FIRST_|READERS|CLUSTER_|CACHE_(CALLERS|BRANDS|RAMP_MS)=|TRACE_|SERVICE_JAVA_OPTS=)' | sort | tr '\n' ' ' || true)
 
 write_result() { # JSON body -> result file, with the common header
   jq --argjson machine "$(machine_json)" --arg at "$started_at" --arg rev "$git_rev" \
@@ -143,11 +143,22 @@ short_streams() {
 }
 
 # ------------------------------------------------------------------------------------------------
-# 2. 9,000 concurrent slow streams (1 chunk a second for 30 s): errors and resident memory.
+# 2. 9,000 concurrent slow streams (1 chunk a second for 30 s): errors and resident memory. With
+#    SLOW_WORKERS=node SLOW_STREAMS=18000, the HTTP node of a two-node cluster is measured instead.
 slow_streams() {
   local streams="${SLOW_STREAMS:-9000}" chunks="${SLOW_CHUNKS:-30}" ramp_ms="${SLOW_RAMP_MS:-15000}"
+  # SLOW_WORKERS=node: the OpenAI workers on a second node of a cluster (a second process here), the
+  # measured node serving HTTP only, so that each stream holds one socket on it (its caller's).
+  local workers="${SLOW_WORKERS:-here}" per_stream_max=50
   start_upstream "$chunks" 1000 50
-  start_service HTTP_MAX_CONCURRENT_STREAMS=$((streams + 2000)) OPENAI_MAX_CONNECTIONS=$((streams + 1000))
+  local caps=(HTTP_MAX_CONCURRENT_STREAMS=$((streams + 2000)) HTTP_MAX_CONNECTIONS=$((streams + 3000)))
+  if [[ $workers == node ]]; then
+    per_stream_max=30
+    start_worker_node "bench-$$" OPENAI_MAX_CONNECTIONS=$((streams + 1000))
+    start_service "${caps[@]}" CLUSTER_ENABLED=true NODE_ROLE=http CLUSTER_NAME="bench-$$" NODE_NAME=bench-front
+  else
+    start_service "${caps[@]}" OPENAI_MAX_CONNECTIONS=$((streams + 1000))
+  fi
   sleep 3
   local idle_cold idle samples="$LOG_DIR/slow-streams-rss.txt" line
   idle_cold=$(rss_kb "$SERVICE_PID")
@@ -181,13 +192,15 @@ slow_streams() {
   jq -n --argjson run "$line" --argjson series "[$series]" --argjson idle "$idle" --argjson cold "$idle_cold" \
     --argjson n "$streams" --argjson ch "$chunks" --argjson ramp "$ramp_ms" --argjson failures "$(service_failures)" \
     --argjson ob "$overflows_before" --argjson oa "$(listen_overflows)" \
-    --argjson li "$live_idle" --argjson lp "$live_plateau" --argjson lat "$plateau_at" '
+    --argjson li "$live_idle" --argjson lp "$live_plateau" --argjson lat "$plateau_at" \
+    --arg workers "$workers" --argjson pmax "$per_stream_max" '
     # Plateau: after the ramp (all streams opened) and before the first ones end.
     ($series | map(select(.[0] >= ($ramp / 1000 + 1) and .[0] <= ($ch - 1)))) as $plateau
     | ($plateau | map(.[1]) | sort) as $p
     | {scenario: "slow-streams",
        upstream: {chunks: $ch, chunk_interval_ms: 1000, first_token_delay_ms: 50},
        streams: $n, ramp_ms: $ramp, run: $run,
+       workers: (if $workers == "node" then "on a worker node of the cluster (the measured node runs HTTP only)" else "on the measured node (role all)" end),
        rss_samples_note: "[elapsed_s since the load started, service RSS kB, service streams open (-1 = not scraped)]",
        rss_samples: $series,
        figures: {
@@ -214,10 +227,10 @@ slow_streams() {
          live_heap_plateau_kb: $lp,
          live_heap_plateau_at_s: $lat,
          live_heap_kb_per_stream: (if $lp > 0 and $li > 0 then ((($lp - $li) / $n) * 10 | round / 10) else null end)},
-       targets: {errors: 0, rss_total_max_kb: 1048576, kb_per_stream_max: 50}}
+       targets: {errors: 0, rss_total_max_kb: 1048576, kb_per_stream_max: $pmax}}
     | .targets.errors_met = (.figures.errors_total == 0 and .figures.completed == $n)
     | .targets.rss_total_met = (.figures.run_rss_max_kb <= 1048576)
-    | .targets.per_stream_met = (.figures.kb_per_stream_above_idle != null and .figures.kb_per_stream_above_idle <= 50)' \
+    | .targets.per_stream_met = (.figures.kb_per_stream_above_idle != null and .figures.kb_per_stream_above_idle <= $pmax)' \
     | write_result
   jq -r '.figures | to_entries[] | "  \(.key): \(.value)"' "$result"
 }
@@ -295,7 +308,7 @@ slow_readers() {
 #    in the same run: the same short streams at the same concurrency.
 clustered() {
   local duration="${CLUSTER_DURATION_S:-20}" warmup="${CLUSTER_WARMUP_S:-5}" c="${CLUSTER_CONCURRENCY:-500}"
-  local worker_port="${BENCH_WORKER_PORT:-18482}" cluster="bench-$$"
+  local cluster="bench-$$"
   start_upstream 40 10 5
   start_service
   run_load warm-all --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
@@ -305,15 +318,7 @@ clustered() {
   all_line=$(run_load "all-c$c" --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
     --accept text/plain --concurrency "$c" --duration "$duration" --warmup "$warmup")
   stop_pid "$SERVICE_PID"
-  # The worker node: OpenAI workers only (it serves its metrics and health on its own port).
-  port_free "$worker_port" || die "port $worker_port is in use (set BENCH_WORKER_PORT)"
-  # shellcheck disable=SC2086
-  env OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/v1" OPENAI_API_KEY=bench-not-a-key \
-    HTTP_HOST=127.0.0.1 HTTP_PORT="$worker_port" CACHE_ENABLED=false CLUSTER_NAME="$cluster" NODE_NAME=bench-worker \
-    java $SERVICE_JAVA_OPTS -jar "$SERVICE_JAR" --cluster --role worker >"$LOG_DIR/worker.log" 2>&1 &
-  local worker_pid=$!
-  BENCH_PIDS+=("$worker_pid")
-  # The HTTP node: its readiness waits for a worker to answer over the cluster.
+  start_worker_node "$cluster"
   start_service CLUSTER_ENABLED=true NODE_ROLE=http CLUSTER_NAME="$cluster" NODE_NAME=bench-front
   run_load warm-cluster --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
     --concurrency 200 --duration 8 --quiet >/dev/null
@@ -498,8 +503,71 @@ tracing() {
   jq -r '.figures | to_entries[] | "  \(.key): \(.value | tojson)"' "$result"
 }
 
+# ------------------------------------------------------------------------------------------------
+# 7. The time to the first text at one caller: what each relay adds to a lone caller's wait. Short
+#    streams (the rest of a stream does not matter here), one caller in a closed loop, against the
+#    upstream directly, nginx, the pass-through Vert.x proxy and the service in turn, FIRST_ROUNDS
+#    times. The first text: the first byte through the service (plain text); the first non-empty
+#    content from OpenAI's event stream, whose role chunk comes first and holds none.
+first_text() {
+  local duration="${FIRST_DURATION_S:-20}" warmup="${FIRST_WARMUP_S:-2}" rounds="${FIRST_ROUNDS:-3}"
+  # No first-token delay: the upstream's timer would add a millisecond of jitter to every side.
+  local chunks=4 interval=5 first=0
+  start_upstream "$chunks" "$interval" "$first"
+  start_service
+  start_proxy
+  start_nginx
+  local service_url="http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee"
+  log "warming up (not measured): 30 s at 100 callers through the service, 10 s at 100 through the proxy, then 10 s each at one caller"
+  run_load warm-service --url "$service_url" --concurrency 100 --duration 30 --quiet >/dev/null
+  run_load warm-proxy --mode direct --url "http://127.0.0.1:$PROXY_PORT/v1/chat/completions" \
+    --concurrency 100 --duration 10 --quiet >/dev/null
+  run_load warm-service-c1 --url "$service_url" --concurrency 1 --duration 10 --quiet >/dev/null
+  run_load warm-proxy-c1 --mode direct --url "http://127.0.0.1:$PROXY_PORT/v1/chat/completions" \
+    --concurrency 1 --duration 10 --quiet >/dev/null
+  local runs=() i mode label port
+  for i in $(seq 1 "$rounds"); do
+    for mode in direct nginx proxy service; do
+      label="$mode-c1-$i"
+      service_alive
+      wait_quiet
+      log "run $label: $duration s ($warmup s warm-up)"
+      if [[ $mode == service ]]; then
+        runs+=("$(run_load "$label" --url "$service_url" --accept text/plain --concurrency 1 \
+          --duration "$duration" --warmup "$warmup")")
+      else
+        port="$UPSTREAM_PORT"
+        [[ $mode == proxy ]] && port="$PROXY_PORT"
+        [[ $mode == nginx ]] && port="$NGINX_PORT"
+        runs+=("$(run_load "$label" --mode direct --url "http://127.0.0.1:$port/v1/chat/completions" \
+          --concurrency 1 --duration "$duration" --warmup "$warmup")")
+      fi
+    done
+  done
+  printf '%s\n' "${runs[@]}" | jq -s --argjson d "$duration" --argjson w "$warmup" --argjson n "$rounds" \
+    --argjson ch "$chunks" --argjson iv "$interval" --argjson ft "$first" "$JQ_DEFS"'
+    (map({key: .label, value: .}) | from_entries) as $r
+    # what a relay adds to the time to the first text, against the direct run of the same round
+    | def added($m; $i; $p): ($r["\($m)-c1-\($i)"].first_text_ms[$p] - $r["direct-c1-\($i)"].first_text_ms[$p]) * 1000 | round / 1000;
+      [range(1; $n + 1)] as $rounds
+    | {scenario: "first-text",
+       upstream: {chunks: $ch, chunk_interval_ms: $iv, first_token_delay_ms: $ft},
+       duration_s: $d, warmup_s: $w, rounds: $n,
+       method: "one caller in a closed loop; first text = first byte through the service (text/plain), first non-empty delta.content straight from the upstream; added = relay minus direct, same round",
+       runs: .,
+       figures: ((["service", "nginx", "proxy"] | map(. as $m | {key: $m, value: {
+         first_text_p99_added_ms: ($rounds | map(added($m; .; "p99"))),
+         first_text_p50_added_ms: ($rounds | map(added($m; .; "p50"))),
+         samples: ($rounds | map($r["\($m)-c1-\(.)"].measured_streams))}}) | from_entries)
+         + {direct_first_text_p99_ms: ($rounds | map($r["direct-c1-\(.)"].first_text_ms.p99)),
+            errors_total: (map(.errors_total) | add)}),
+       targets: {first_text_p99_added_ms_max: 0.25}}
+    | .targets.met = (.figures.service.first_text_p99_added_ms | max <= 0.25)' | write_result
+  jq -r '.figures | to_entries[] | "  \(.key): \(.value | tojson)"' "$result"
+}
+
 case "$scenario" in
-  short-streams|slow-streams|slow-readers|clustered|cache|tracing)
+  short-streams|slow-streams|slow-readers|clustered|cache|tracing|first-text)
     build_all
     case "$scenario" in
       cache) cache ;;
@@ -508,6 +576,7 @@ case "$scenario" in
       slow-streams) slow_streams ;;
       slow-readers) slow_readers ;;
       tracing) tracing ;;
+      first-text) first_text ;;
     esac ;;
-  *) die "unknown scenario '$scenario': short-streams|slow-streams|slow-readers|clustered|cache|tracing" ;;
+  *) die "unknown scenario '$scenario': short-streams|slow-streams|slow-readers|clustered|cache|tracing|first-text" ;;
 esac

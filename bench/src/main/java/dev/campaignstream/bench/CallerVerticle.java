@@ -151,6 +151,8 @@ final class CallerVerticle extends VerticleBase {
     private HttpClientResponse response;
     private long timer = -1;
     private long firstByteNanos;
+    private long firstTextNanos;
+    private final FirstText firstText = new FirstText(plan.mode == Plan.Mode.DIRECT);
     private long lastByteNanos;
     private long maxGapNanos;
     private long bytes;
@@ -261,6 +263,9 @@ final class CallerVerticle extends VerticleBase {
           stats.gapMicros.record(gap / 1000);
         }
       }
+      if (firstText.in(buffer)) {
+        firstTextNanos = now;
+      }
       lastByteNanos = now;
       bytes += length;
       stats.bytesTotal += length;
@@ -313,6 +318,9 @@ final class CallerVerticle extends VerticleBase {
       }
       if (measured) {
         stats.ttfbMicros.record((firstByteNanos - startNanos) / 1000);
+        if (firstTextNanos > 0) {
+          stats.firstTextMicros.record((firstTextNanos - startNanos) / 1000);
+        }
         stats.totalMicros.record((now - startNanos) / 1000);
         stats.maxGapMicros.record(maxGapNanos / 1000);
         stats.bytesPerStream.record(bytes);

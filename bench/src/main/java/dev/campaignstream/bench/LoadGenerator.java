@@ -195,6 +195,7 @@ final class LoadGenerator {
         .put("bytes_total", s.bytesTotal)
         .put("measured_streams", s.totalMicros.count())
         .put("ttfb_ms", percentiles(s.ttfbMicros))
+        .put("first_text_ms", percentiles(s.firstTextMicros))
         .put("total_ms", percentiles(s.totalMicros))
         .put("max_gap_ms", percentiles(s.maxGapMicros))
         .put("gap_ms", percentiles(s.gapMicros))
@@ -236,9 +237,9 @@ final class LoadGenerator {
     }
     b.append(String.format(Locale.ROOT, "   throughput: %.1f streams/s, %.3f MB/s over %.1f s%n",
         r.getDouble("streams_per_s"), r.getDouble("mb_per_s"), r.getDouble("window_s")));
-    for (String k : List.of("ttfb_ms", "total_ms", "max_gap_ms", "gap_ms")) {
+    for (String k : List.of("ttfb_ms", "first_text_ms", "total_ms", "max_gap_ms", "gap_ms")) {
       JsonObject p = r.getJsonObject(k);
-      b.append(String.format(Locale.ROOT, "   %-10s p50 %8.2f  p90 %8.2f  p99 %8.2f  max %8.2f  (ms)%n", k,
+      b.append(String.format(Locale.ROOT, "   %-13s p50 %8.3f  p90 %8.3f  p99 %8.3f  max %8.3f  (ms)%n", k,
           p.getDouble("p50"), p.getDouble("p90"), p.getDouble("p99"), p.getDouble("max")));
     }
     return b.toString();

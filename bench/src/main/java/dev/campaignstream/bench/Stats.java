@@ -7,6 +7,8 @@ import java.util.TreeMap;
 final class Stats {
 
   final Histogram ttfbMicros = new Histogram();
+  /** To the first text: the first byte through the service, the first non-empty content straight from OpenAI. */
+  final Histogram firstTextMicros = new Histogram();
   final Histogram totalMicros = new Histogram();
   final Histogram maxGapMicros = new Histogram();
   final Histogram gapMicros = new Histogram();
@@ -40,6 +42,7 @@ final class Stats {
 
   void merge(Stats o) {
     ttfbMicros.merge(o.ttfbMicros);
+    firstTextMicros.merge(o.firstTextMicros);
     totalMicros.merge(o.totalMicros);
     maxGapMicros.merge(o.maxGapMicros);
     gapMicros.merge(o.gapMicros);
