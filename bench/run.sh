@@ -14,7 +14,7 @@ result="$RESULTS_DIR/${BENCH_RESULT_NAME:-$scenario}.json"
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 git_rev=$(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
 # The command as run, with the variables that change a scenario's size.
-overrides=$(env | grep -E '^(SHORT_|SLOW_|FIRST_|READERS|CLUSTER_|CACHE_(CALLERS|BRANDS|RAMP_MS)=|TRACE_|SERVICE_JAVA_OPTS=)' | sort | tr '\n' ' ' || true)
+overrides=$(env | grep -E '^(SHORT_|SLOW_|FIRST_|READERS|CLUSTER_|CACHE_(CALLERS|BRANDS|RAMP_MS)=|TRACE_|SERVICE_JAVA_OPTS=|WORKER_JAVA_OPTS=)' | sort | tr '\n' ' ' || true)
 
 write_result() { # JSON body -> result file, with the common header
   jq --argjson machine "$(machine_json)" --arg at "$started_at" --arg rev "$git_rev" \
@@ -149,12 +149,17 @@ slow_streams() {
   local streams="${SLOW_STREAMS:-9000}" chunks="${SLOW_CHUNKS:-30}" ramp_ms="${SLOW_RAMP_MS:-15000}"
   # SLOW_WORKERS=node: the OpenAI workers on a second node of a cluster (a second process here), the
   # measured node serving HTTP only, so that each stream holds one socket on it (its caller's).
-  local workers="${SLOW_WORKERS:-here}" per_stream_max=50
+  local workers="${SLOW_WORKERS:-here}" per_stream_max=50 worker_opts=""
   start_upstream "$chunks" 1000 50
   local caps=(HTTP_MAX_CONCURRENT_STREAMS=$((streams + 2000)) HTTP_MAX_CONNECTIONS=$((streams + 3000)))
   if [[ $workers == node ]]; then
     per_stream_max=30
-    start_worker_node "bench-$$" OPENAI_MAX_CONNECTIONS=$((streams + 1000))
+    # The worker node holds every upstream call: in the 1 GiB container of the measured node,
+    # 18,000 of them fill its 512 MB heap's old generation, and back-to-back full collections
+    # stall its event loops past the handshake and liveness timeouts. It gets a 3 GiB container
+    # instead; the target is the HTTP node's memory.
+    worker_opts="${WORKER_JAVA_OPTS:--XX:MaxRAM=3g $DOCKERFILE_JAVA_OPTS}"
+    WORKER_JAVA_OPTS="$worker_opts" start_worker_node "bench-$$" OPENAI_MAX_CONNECTIONS=$((streams + 1000))
     start_service "${caps[@]}" CLUSTER_ENABLED=true NODE_ROLE=http CLUSTER_NAME="bench-$$" NODE_NAME=bench-front
   else
     start_service "${caps[@]}" OPENAI_MAX_CONNECTIONS=$((streams + 1000))
@@ -162,9 +167,17 @@ slow_streams() {
   sleep 3
   local idle_cold idle samples="$LOG_DIR/slow-streams-rss.txt" line
   idle_cold=$(rss_kb "$SERVICE_PID")
-  log "idle RSS right after start: $idle_cold kB; warming up (200 streams for 5 s, ended by the client)"
+  # A fresh JVM compiles its hot paths during its first tens of thousands of chunks: with the
+  # workers on another node, both nodes' JIT compilers took half their CPU through the ramp on two
+  # cores, and handshakes timed out behind them. A node that has served for a while is warm, so that
+  # scenario warms both nodes first (SLOW_WARM_STREAMS, SLOW_WARM_S).
+  local warm_streams="${SLOW_WARM_STREAMS:-200}" warm_s="${SLOW_WARM_S:-5}"
+  if [[ $workers == node ]]; then
+    warm_streams="${SLOW_WARM_STREAMS:-3000}" warm_s="${SLOW_WARM_S:-25}"
+  fi
+  log "idle RSS right after start: $idle_cold kB; warming up ($warm_streams streams for $warm_s s, ended by the client)"
   run_load warm --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" \
-    --concurrency 200 --duration 5 --abort-at-end --quiet >/dev/null
+    --concurrency "$warm_streams" --ramp-ms 5000 --duration "$warm_s" --abort-at-end --quiet >/dev/null
   sleep 5
   idle=$(rss_kb "$SERVICE_PID")
   wait_quiet
@@ -193,7 +206,8 @@ slow_streams() {
     --argjson n "$streams" --argjson ch "$chunks" --argjson ramp "$ramp_ms" --argjson failures "$(service_failures)" \
     --argjson ob "$overflows_before" --argjson oa "$(listen_overflows)" \
     --argjson li "$live_idle" --argjson lp "$live_plateau" --argjson lat "$plateau_at" \
-    --arg workers "$workers" --argjson pmax "$per_stream_max" '
+    --arg workers "$workers" --argjson pmax "$per_stream_max" \
+    --arg wopts "$worker_opts" '
     # Plateau: after the ramp (all streams opened) and before the first ones end.
     ($series | map(select(.[0] >= ($ramp / 1000 + 1) and .[0] <= ($ch - 1)))) as $plateau
     | ($plateau | map(.[1]) | sort) as $p
@@ -201,6 +215,7 @@ slow_streams() {
        upstream: {chunks: $ch, chunk_interval_ms: 1000, first_token_delay_ms: 50},
        streams: $n, ramp_ms: $ramp, run: $run,
        workers: (if $workers == "node" then "on a worker node of the cluster (the measured node runs HTTP only)" else "on the measured node (role all)" end),
+       worker_java_opts: (if $wopts == "" then null else $wopts end),
        rss_samples_note: "[elapsed_s since the load started, service RSS kB, service streams open (-1 = not scraped)]",
        rss_samples: $series,
        figures: {

@@ -29,13 +29,20 @@ public final class ClusteredVertx {
   private ClusteredVertx() {
   }
 
+  /** On epoll, with Vert.x's default count of event loops. */
   public static Future<Vertx> start(ClusterSettings settings, CacheSettings cache, Tracing tracing) {
-    return start(settings, cache, IoTransport.EPOLL, tracing);
+    return start(settings, cache, IoTransport.EPOLL, MetricsSetup.options(), tracing);
   }
 
+  /** On {@code transport}, with {@code eventLoops} event loops (the node's, {@code AppConfig.eventLoops}). */
   public static Future<Vertx> start(ClusterSettings settings, CacheSettings cache, IoTransport transport,
-      Tracing tracing) {
-    VertxOptions options = MetricsSetup.options().setEventBusOptions(new EventBusOptions()
+      int eventLoops, Tracing tracing) {
+    return start(settings, cache, transport, MetricsSetup.options(eventLoops), tracing);
+  }
+
+  private static Future<Vertx> start(ClusterSettings settings, CacheSettings cache, IoTransport transport,
+      VertxOptions base, Tracing tracing) {
+    VertxOptions options = base.setEventBusOptions(new EventBusOptions()
         .setHost(settings.host())
         .setPort(settings.eventBusPort())
         .setClusterPublicHost(settings.host()));

@@ -67,8 +67,8 @@ public final class Main {
     Tracing tracing = tracing(config);
     IoTransport transport = IoTransport.named(config.ioTransport());
     Future<Vertx> vertx = config.cluster().enabled()
-        ? ClusteredVertx.start(config.cluster(), config.cache(), transport, tracing)
-        : Future.succeededFuture(tracing.install(MetricsSetup.builder(transport)).build());
+        ? ClusteredVertx.start(config.cluster(), config.cache(), transport, config.eventLoops(), tracing)
+        : Future.succeededFuture(tracing.install(MetricsSetup.builder(transport, config.eventLoops())).build());
     vertx.onSuccess(started -> LOG.info("I/O transport: {}", IoTransport.running(started)))
         .compose(started -> CampaignService.start(started, config, tracing)
             .onSuccess(service -> drainOnSigterm(started, service, tracing)))

@@ -42,6 +42,18 @@ public record AppConfig(
         usageLogFile, traceContent, ioTransport);
   }
 
+  /**
+   * The node's event loops: as many as the instances of the verticle it runs most of, so that each
+   * of those instances has a loop of its own and the fewer instances of the other verticle share
+   * their loops. Each HTTP verticle then finds a worker on its own loop (when the node runs both)
+   * and hands its campaigns to it; see {@code LoopWorkers}.
+   */
+  public int eventLoops() {
+    int http = role.runsHttp() ? httpInstances : 0;
+    int workers = role.runsWorkers() ? workerInstances : 0;
+    return Math.max(1, Math.max(http, workers));
+  }
+
   /** Only workers call OpenAI, so only they need its key. */
   public boolean needsApiKey() {
     return role.runsWorkers() && !demo;

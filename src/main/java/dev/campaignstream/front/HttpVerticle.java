@@ -72,7 +72,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     FrameCodec.register(vertx.eventBus());
-    WorkerLinks links = new WorkerLinks(vertx, streamSettings, node.shared());
+    WorkerLinks links = new WorkerLinks(vertx, streamSettings, node.shared(), node.metrics());
     callers = new Callers(vertx, node, links);
     tls = new TlsFiles(vertx, settings);
     return links.start()

@@ -28,8 +28,22 @@ public final class MetricsSetup {
 
   /** The same on {@code transport}, or the one it falls back to. */
   public static VertxBuilder builder(IoTransport transport) {
-    return Vertx.builder().with(options()).withMetrics(new MicrometerMetricsFactory())
+    return builder(transport, options());
+  }
+
+  /** The same with {@code eventLoops} event loops (the node's, {@code AppConfig.eventLoops}). */
+  public static VertxBuilder builder(IoTransport transport, int eventLoops) {
+    return builder(transport, options(eventLoops));
+  }
+
+  private static VertxBuilder builder(IoTransport transport, VertxOptions options) {
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory())
         .withTransport(transport.resolve());
+  }
+
+  /** Options with metrics enabled and {@code eventLoops} event loops. */
+  public static VertxOptions options(int eventLoops) {
+    return options().setEventLoopPoolSize(eventLoops);
   }
 
   /** Options with metrics enabled. */

@@ -28,6 +28,8 @@ public final class ServiceMetrics {
   private final Counter cacheHits;
   private final Counter cacheMisses;
   private final Counter cacheShared;
+  private final Counter sameLoopHandoffs;
+  private final Counter otherHandoffs;
   private final Timer callerFirstToken;
   private final Timer upstreamFirstToken;
   /** Per key name, which only a key of the keys file has: bounded by that file. */
@@ -50,6 +52,8 @@ public final class ServiceMetrics {
     this.cacheHits = cacheCounter("hit");
     this.cacheMisses = cacheCounter("miss");
     this.cacheShared = cacheCounter("shared");
+    this.sameLoopHandoffs = handoffCounter("same_loop");
+    this.otherHandoffs = handoffCounter("other");
     this.callerFirstToken = firstToken("caller");
     this.upstreamFirstToken = firstToken("upstream");
   }
@@ -124,6 +128,17 @@ public final class ServiceMetrics {
     Counter.builder("campaign.caller.errors").tag("kind", kind).tag("status", Integer.toString(status))
         .description("Errors sent to campaign callers, by kind and status")
         .register(registry).increment();
+  }
+
+  private Counter handoffCounter(String worker) {
+    return Counter.builder("campaign.worker.handoffs").tag("worker", worker)
+        .description("New campaigns handed to a worker: the one on the HTTP verticle's own event loop, or another")
+        .register(registry);
+  }
+
+  /** A new campaign went to a worker: the one on the HTTP verticle's own event loop, or another. */
+  public void workerHandoff(boolean sameLoop) {
+    (sameLoop ? sameLoopHandoffs : otherHandoffs).increment();
   }
 
   public void shed() {

@@ -8,6 +8,15 @@ public final class Addresses {
   /** Where HTTP verticles send {@link OpenStream} handshakes; every worker consumes it. */
   public static final String OPEN = "campaign.open";
 
+  /**
+   * Where the worker instance on the event loop named {@code loop} takes handshakes from the HTTP
+   * verticle on the same loop: a local consumer, sent to with {@code localOnly}, so that the names
+   * of other nodes' loops (which repeat from node to node) never meet it. See {@link LoopWorkers}.
+   */
+  public static String openOn(String loop) {
+    return OPEN + ".loop." + loop;
+  }
+
   /** Where readiness checks ask whether any worker is there, and its circuit's state. */
   public static final String PROBE = "campaign.probe";
 

@@ -1,10 +1,12 @@
 package dev.campaignstream.sharing;
 
 import dev.campaignstream.config.StreamSettings;
+import dev.campaignstream.ops.ServiceMetrics;
 import dev.campaignstream.protocol.Addresses;
 import dev.campaignstream.protocol.Frame;
 import dev.campaignstream.protocol.JoinAck;
 import dev.campaignstream.protocol.JoinStream;
+import dev.campaignstream.protocol.LoopWorkers;
 import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.protocol.OpenStream;
 import dev.campaignstream.protocol.Peer;
@@ -50,19 +52,27 @@ public final class WorkerLinks {
   /** Other nodes following the campaigns this instance writes, by their stream ids. */
   private final Map<String, RemoteFollower> remotes = new HashMap<>();
   private final Campaigns shared;
+  private final ServiceMetrics metrics;
+  private final LoopWorkers loopWorkers;
+  /** The event loop this instance runs on, whose worker (if any) takes its campaigns first. */
+  private String loop;
   private MessageConsumer<Frame> consumer;
   private MessageConsumer<JsonObject> joins;
   private long sweepTimer = -1;
 
-  public WorkerLinks(Vertx vertx, StreamSettings settings, Campaigns shared) {
+  public WorkerLinks(Vertx vertx, StreamSettings settings, Campaigns shared, ServiceMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
+    this.loopWorkers = LoopWorkers.of(vertx);
     this.shared = shared;
     this.bus = vertx.eventBus();
     this.settings = settings;
     this.peers = new Peers(bus, inbox, settings.heartbeatMs(), settings.livenessTimeoutMs());
   }
 
+  /** Runs on its verticle's event loop, which it remembers. */
   public Future<Void> start() {
+    loop = LoopWorkers.currentLoop();
     consumer = bus.consumer(inbox, message -> onFrame(message.body()));
     long tick = Math.max(10, Math.min(settings.heartbeatMs(), settings.livenessTimeoutMs() / 4));
     sweepTimer = vertx.setPeriodic(tick, id -> sweep());
@@ -91,15 +101,32 @@ public final class WorkerLinks {
     return settings.creditWindow();
   }
 
-  /** Hands a new campaign to whichever worker takes it first. */
+  /**
+   * Hands a new campaign to the worker on this instance's own event loop when the node runs one
+   * there (its frames then never wake another thread), else to whichever worker takes it first.
+   */
   void open(LiveCampaign campaign, CampaignRequest request) {
     feeds(campaign);
     OpenStream open = new OpenStream(campaign.id(), inbox, request.prompt(), settings.creditWindow(),
         request.requestId(), request.model(), request.payer().keyName());
-    bus.<JsonObject>request(Addresses.OPEN, open.toJson(),
-            new DeliveryOptions().setSendTimeout(settings.handshakeTimeoutMs()))
-        .onSuccess(reply -> accepted(campaign, OpenAck.fromJson(reply.body())))
+    JsonObject handshake = open.toJson();
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(settings.handshakeTimeoutMs());
+    Future<Message<JsonObject>> answered;
+    if (loopWorkers.has(loop)) {
+      // Local only: a loop's name is only unique on its node. A worker that just stopped leaves
+      // no handler behind, and the shared address still has the others.
+      answered = bus.<JsonObject>request(Addresses.openOn(loop), handshake, new DeliveryOptions(options).setLocalOnly(true))
+          .onSuccess(reply -> metrics.workerHandoff(true))
+          .recover(failure -> noHandlers(failure) ? handOff(handshake, options) : Future.failedFuture(failure));
+    } else {
+      answered = handOff(handshake, options);
+    }
+    answered.onSuccess(reply -> accepted(campaign, OpenAck.fromJson(reply.body())))
         .onFailure(failure -> campaign.fail(handshakeFailure(failure)));
+  }
+
+  private Future<Message<JsonObject>> handOff(JsonObject handshake, DeliveryOptions options) {
+    return bus.<JsonObject>request(Addresses.OPEN, handshake, options).onSuccess(reply -> metrics.workerHandoff(false));
   }
 
   /** Frames for {@code campaign} come to this inbox until it ends, from a worker or another node. */
@@ -204,8 +231,12 @@ public final class WorkerLinks {
     }
   }
 
+  private static boolean noHandlers(Throwable failure) {
+    return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+  }
+
   private static StreamError handshakeFailure(Throwable failure) {
-    if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+    if (noHandlers(failure)) {
       return new StreamError(503, "no_worker", "No campaign writer is available, try again later", 1L);
     }
     return new StreamError(503, "handshake_failed", "No campaign writer took the request in time, try again later", 1L);

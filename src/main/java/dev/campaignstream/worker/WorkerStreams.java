@@ -5,6 +5,7 @@ import dev.campaignstream.config.StreamSettings;
 import dev.campaignstream.ops.ServiceMetrics;
 import dev.campaignstream.protocol.Addresses;
 import dev.campaignstream.protocol.Frame;
+import dev.campaignstream.protocol.LoopWorkers;
 import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.protocol.OpenStream;
 import dev.campaignstream.protocol.Peer;
@@ -34,7 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The streams of one worker instance: it takes handshakes from {@link Addresses#OPEN}, keeps a
+ * The streams of one worker instance: it takes handshakes from {@link Addresses#OPEN}, and from the
+ * HTTP verticle on its own event loop at {@link Addresses#openOn} (see {@link LoopWorkers}), keeps a
  * private inbox for the HTTP side's credits, cancels and pings, and sweeps its streams
  * periodically for timeouts and its peers for liveness.
  */
@@ -56,6 +58,9 @@ final class WorkerStreams {
   private final Map<String, WorkerStream> streams = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final long sweepTick;
+  private final LoopWorkers loopWorkers;
+  /** The event loop this instance took same-loop handshakes on, once it did. */
+  private String sameLoop;
   private long sweepTimer = -1;
 
   /** @param clients the HTTP client of each upstream, by its name */
@@ -74,6 +79,7 @@ final class WorkerStreams {
     this.shared = new WorkerStream.Shared(vertx, new UpstreamRouter(upstreams), queue, nodeUpstreams,
         new RetryPolicy(settings.retry()), settings, metrics, upstreamMetrics, load);
     this.peers = new Peers(bus, inbox, streamSettings.heartbeatMs(), streamSettings.livenessTimeoutMs());
+    this.loopWorkers = LoopWorkers.of(vertx);
     // Fine enough for the shortest timeout configured, coarse enough to cost nothing.
     long shortest = Math.min(streamSettings.heartbeatMs(),
         Math.min(settings.firstTokenTimeoutMs(), settings.idleTimeoutMs()));
@@ -94,18 +100,31 @@ final class WorkerStreams {
     return new Upstream(share, breaker, new UpstreamCall(client, share.settings(), breaker), uri.getHost(), port(uri));
   }
 
+  /** Runs on this instance's event loop, which names its same-loop address. */
   Future<Void> start() {
+    String loop = LoopWorkers.currentLoop();
     MessageConsumer<Frame> frames = bus.consumer(inbox, message -> onFrame(message.body()));
     MessageConsumer<JsonObject> opens = bus.consumer(Addresses.OPEN, this::open);
+    MessageConsumer<JsonObject> sameLoopOpens = bus.localConsumer(Addresses.openOn(loop), this::open);
     MessageConsumer<JsonObject> probes = bus.consumer(Addresses.PROBE, probe -> probe.reply(load.health()));
     consumers.add(frames);
     consumers.add(opens);
+    consumers.add(sameLoopOpens);
     consumers.add(probes);
     sweepTimer = vertx.setPeriodic(sweepTick, id -> sweep());
-    return Future.all(frames.completion(), opens.completion(), probes.completion()).mapEmpty();
+    return Future.all(List.of(frames.completion(), opens.completion(), sameLoopOpens.completion(),
+        probes.completion())).onSuccess(v -> {
+          loopWorkers.add(loop);
+          sameLoop = loop;
+        }).mapEmpty();
   }
 
   Future<Void> stop() {
+    if (sameLoop != null) {
+      // First: an HTTP verticle on this loop falls back to the shared address from now on.
+      loopWorkers.remove(sameLoop);
+      sameLoop = null;
+    }
     vertx.cancelTimer(sweepTimer);
     StreamError stopping = new StreamError(503, "worker_stopped", "The campaign writer stopped, try again", 1L);
     new ArrayList<>(streams.values()).forEach(stream -> stream.abandon(stopping));

@@ -21,6 +21,15 @@ class ConfigValidationTest {
     assertThat(config.httpInstances()).isEqualTo(Runtime.getRuntime().availableProcessors());
   }
 
+  /** One loop per instance of the verticle the node runs most of, counting only what its role runs. */
+  @Test
+  void eventLoopsFollowTheInstancesOfTheVerticlesTheNodeRuns() {
+    JsonObject instances = new JsonObject().put("HTTP_INSTANCES", "3").put("WORKER_INSTANCES", "5");
+    assertThat(ConfigLoader.fromJson(instances.copy()).eventLoops()).isEqualTo(5);
+    assertThat(ConfigLoader.fromJson(instances.copy()).withFlags(false, false, NodeRole.HTTP).eventLoops()).isEqualTo(3);
+    assertThat(ConfigLoader.fromJson(instances.copy()).withFlags(false, false, NodeRole.WORKER).eventLoops()).isEqualTo(5);
+  }
+
   @Test
   void environmentOverridesFileAndEmptyVariableCountsAsUnset() {
     JsonObject merged = file("stream", "creditWindow", 8).put("STREAM_CREDIT_WINDOW", "16").put("HTTP_PORT", "");

@@ -8,6 +8,7 @@ import dev.campaignstream.simulator.SimulatorOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -72,10 +73,17 @@ public final class TestService {
    * Like {@link #start(Vertx, UnaryOperator)}, with every verticle on several instances (as
    * production runs one per core): {@value #SPREAD} HTTP and {@value #SPREAD} worker instances on
    * event loops of their own, so that one campaign's callers, the instance that feeds it and its
-   * worker run on different threads.
+   * worker run on different threads. On a fixed free port: with port 0, Vert.x would give each HTTP
+   * instance a port of its own, and callers would reach only one of them.
    */
   public static Future<TestService> startSpread(Vertx vertx, UnaryOperator<JsonObject> configure) {
-    return start(vertx, json -> configure.apply(json.put("instances",
+    int port;
+    try {
+      port = JarProcess.freePort();
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    return start(vertx, json -> configure.apply(with(json, "http", "port", port).put("instances",
         new JsonObject().put("http", SPREAD).put("worker", SPREAD))));
   }
 
