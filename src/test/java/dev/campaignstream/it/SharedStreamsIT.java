@@ -166,7 +166,7 @@ class SharedStreamsIT {
    * write to the cluster's cache is done (the follower's caller may finish first): asks again
    * until the cache answers, each answer whole meanwhile.
    */
-  private static CallerResponse fromCache(Vertx vertx, Caller caller, String uri, long lastId) {
+  private static CallerResponse fromCache(Vertx vertx, Caller caller, String uri, long lastId) throws Exception {
     for (int attempt = 0; attempt < 50; attempt++) {
       CallerResponse answer = resume(caller, uri, lastId).await(30, TimeUnit.SECONDS);
       if (!"shared".equals(answer.header("X-Campaign-Cache"))) {
