@@ -5,12 +5,14 @@
 #   bench/profile.sh [NAME]          -> bench/results/profiles/NAME-{cpu,alloc}.{html,collapsed}, NAME.json
 # async-profiler comes from Maven Central (tools.profiler:async-profiler, fetched into bench/target)
 # and is attached to the running service with jcmd; perf counts system calls and context switches.
-# PROFILE_CALLERS (1000), PROFILE_WARM_S (45), PROFILE_S (20) change the sizes.
+# PROFILE_CALLERS (1000), PROFILE_WARM_S (45), PROFILE_S (20) change the sizes; PROFILE_INTERVAL (1ms)
+# is the CPU sampling interval (finer for one caller, whose process is mostly idle).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 export BENCH_SCENARIO=profile
 name="${1:-profile}"
 callers="${PROFILE_CALLERS:-1000}" warm="${PROFILE_WARM_S:-45}" window="${PROFILE_S:-20}"
+cpu_interval="${PROFILE_INTERVAL:-1ms}"
 AP_VERSION=4.2
 out_dir="$RESULTS_DIR/profiles"
 mkdir -p "$out_dir"
@@ -88,7 +90,7 @@ runs+=("$(relay_window "service" "$SERVICE_PID" "$service_url" service)")
 for event in cpu alloc; do
   wait_quiet
   log "profiling the service ($event) for $window s at $callers callers"
-  profiler "$SERVICE_PID" "start,event=$event,interval=$([[ $event == cpu ]] && echo 1ms || echo 512k)"
+  profiler "$SERVICE_PID" "start,event=$event,interval=$([[ $event == cpu ]] && echo "$cpu_interval" || echo 512k)"
   run_load "profile-$event" --url "$service_url" --accept text/plain --concurrency "$callers" \
     --duration "$window" --quiet >/dev/null
   profiler "$SERVICE_PID" "dump,collapsed,file=$out_dir/$name-$event.collapsed"
