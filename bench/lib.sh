@@ -243,20 +243,21 @@ start_service() {
 
 # start_worker_node CLUSTER [VAR=value ...]: a node of OpenAI workers only, in front of the bench
 # upstream, clustered as CLUSTER (it serves its metrics and health on BENCH_WORKER_PORT, 18485 by
-# default); sets WORKER_PID. Its JVM takes WORKER_JAVA_OPTS (the service's by default). An HTTP node started with CLUSTER_ENABLED=true NODE_ROLE=http and the same
-# CLUSTER_NAME streams through it: start_service's readiness waits for a worker to answer.
+# default); sets WORKER_PID. Its JVM takes WORKER_JAVA_OPTS (the service's by default). An HTTP node
+# started with CLUSTER_ENABLED=true NODE_ROLE=http and the same CLUSTER_NAME streams through it:
+# start_service's readiness waits for a worker to answer.
 start_worker_node() {
-  local cluster="$1" port="${BENCH_WORKER_PORT:-18485}"
+  local cluster="$1" port="${BENCH_WORKER_PORT:-18485}" opts="${WORKER_JAVA_OPTS:-$SERVICE_JAVA_OPTS}"
   shift
   port_free "$port" || die "port $port is in use (set BENCH_WORKER_PORT)"
   # shellcheck disable=SC2086
   env OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/v1" OPENAI_API_KEY=bench-not-a-key \
     HTTP_HOST=127.0.0.1 HTTP_PORT="$port" CACHE_ENABLED=false CLUSTER_NAME="$cluster" NODE_NAME=bench-worker "$@" \
-    java ${WORKER_JAVA_OPTS:-$SERVICE_JAVA_OPTS} -Xlog:gc:file="$LOG_DIR/worker-gc.log":uptime -jar "$SERVICE_JAR" --cluster --role worker \
+    java $opts -Xlog:gc:file="$LOG_DIR/worker-gc.log":uptime -jar "$SERVICE_JAR" --cluster --role worker \
     >"$LOG_DIR/worker.log" 2>&1 &
   WORKER_PID=$!
   BENCH_PIDS+=("$WORKER_PID")
-  log "worker node started (pid $WORKER_PID, cluster $cluster) with ${WORKER_JAVA_OPTS:-$SERVICE_JAVA_OPTS}"
+  log "worker node started (pid $WORKER_PID, cluster $cluster) with $opts"
 }
 
 http_ok() {
