@@ -21,6 +21,7 @@ import dev.campaignstream.sharing.ModelChoice;
 import dev.campaignstream.sharing.StreamOwners;
 import dev.campaignstream.front.StreamLimiter;
 import dev.campaignstream.keys.KeysFileWatch;
+import dev.campaignstream.ops.MetricsSetup;
 import dev.campaignstream.ops.OpsVerticle;
 import dev.campaignstream.ops.ServiceMetrics;
 import dev.campaignstream.protocol.OpenAck;
@@ -36,7 +37,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -74,11 +74,11 @@ public final class CampaignService {
     this.tracing = tracing;
     this.config = config;
     this.simulator = simulator;
-    ServiceMetrics metrics = ServiceMetrics.create(BackendRegistries.getDefaultNow());
+    ServiceMetrics metrics = ServiceMetrics.create(MetricsSetup.registry(vertx));
     Upstreams upstreams = Upstreams.of(config.openai());
     this.workerLoad = new WorkerLoad(upstreams);
     this.upstreamMetrics = config.role().runsWorkers()
-        ? UpstreamMetrics.create(BackendRegistries.getDefaultNow(), upstreams) : null;
+        ? UpstreamMetrics.create(MetricsSetup.registry(vertx), upstreams) : null;
     this.connections = new ConnectionCap(config.http().maxConnections());
     this.front = new FrontNode(ApiContract.load(), new StreamLimiter(config.http().maxConcurrentStreams()), metrics,
         new Lifecycle(), new Campaigns(cache, config.cache(), ModelChoice.of(config.openai().upstreams())), workerLoad, keys,

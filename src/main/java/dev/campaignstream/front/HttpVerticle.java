@@ -104,10 +104,14 @@ public final class HttpVerticle extends VerticleBase {
 
   /**
    * HTTP/1.1 only: cleartext HTTP/2 (prior knowledge and {@code Upgrade: h2c}) is off, see the
-   * README's HTTP edge section for why.
+   * README's HTTP edge section for why. The service has no WebSocket: offering no WebSocket
+   * compression keeps Vert.x from putting its extension handler in every connection's pipeline,
+   * where every chunk written to a caller would pass through it.
    */
   private static HttpServerOptions serverOptions() {
-    return new HttpServerOptions().setTcpNoDelay(true).setHttp2ClearTextEnabled(false);
+    return new HttpServerOptions().setTcpNoDelay(true).setHttp2ClearTextEnabled(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(false);
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */
@@ -140,7 +144,7 @@ public final class HttpVerticle extends VerticleBase {
     } else {
       builder.getRoute("liveness").addHandler(HealthRoutes.liveness(vertx));
       builder.getRoute("readiness").addHandler(HealthRoutes.readiness(vertx, node.lifecycle(), node.workers()));
-      builder.getRoute("metrics").addHandler(MetricsRoute.create());
+      builder.getRoute("metrics").addHandler(MetricsRoute.create(vertx));
     }
     requireHandlers(builder.getRoutes());
     Router router = builder.createRouter();

@@ -1,19 +1,36 @@
 package dev.campaignstream.ops;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.impl.MicrometerMetrics;
 import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Vert.x options under which the HTTP server, HTTP client, event bus and JVM report to Prometheus. */
 public final class MetricsSetup {
 
+  /** Numbers the registries, one per Vert.x instance built with these options. */
+  private static final AtomicLong REGISTRIES = new AtomicLong();
+
   private MetricsSetup() {
+  }
+
+  /**
+   * The registry {@code vertx} reports to, or null when it has no metrics. Taken from the instance
+   * itself rather than by name: Vert.x keeps registries in a JVM-wide map, and an instance closing
+   * removes its name's entry, even while another instance of the same JVM still reports to it.
+   */
+  public static MeterRegistry registry(Vertx vertx) {
+    return vertx instanceof VertxInternal internal && internal.metrics() instanceof MicrometerMetrics metrics
+        ? metrics.registry() : null;
   }
 
   /** A single-node Vert.x with metrics. */
@@ -50,6 +67,9 @@ public final class MetricsSetup {
   public static VertxOptions options() {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
+        // A name of its own: instances sharing a name share one registry, which the first of them
+        // to close takes away from the others (several instances run in one JVM in the tests).
+        .setRegistryName("campaign-stream-" + REGISTRIES.incrementAndGet())
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         // No method, path or remote address labels: they carry whatever callers invent (Vert.x

@@ -50,7 +50,7 @@ public final class OpsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/metrics").handler(MetricsRoute.create());
+    router.get("/metrics").handler(MetricsRoute.create(vertx));
     router.get("/health/live").handler(HealthRoutes.liveness(vertx));
     router.get("/health/ready").handler(readiness.apply(vertx));
     return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);

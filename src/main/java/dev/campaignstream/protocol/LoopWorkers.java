@@ -2,6 +2,7 @@ package dev.campaignstream.protocol;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
+import java.util.Set;
 
 /**
  * The event loops of this node that run a worker instance, so that an HTTP verticle can hand a
@@ -38,6 +39,11 @@ public final class LoopWorkers {
   /** That worker instance stopped taking them. */
   public void remove(String loop) {
     workers.computeIfPresent(loop, (name, count) -> count > 1 ? count - 1 : null);
+  }
+
+  /** The loops where some worker instance takes handshakes. */
+  public Set<String> loops() {
+    return Set.copyOf(workers.keySet());
   }
 
   /** Whether some worker instance takes handshakes on {@code loop}. */

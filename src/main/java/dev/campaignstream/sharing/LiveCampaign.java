@@ -6,6 +6,7 @@ import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.protocol.Peer;
 import dev.campaignstream.protocol.StreamError;
 import io.vertx.core.Context;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -246,18 +247,28 @@ public final class LiveCampaign implements Campaign {
 
   @Override
   public synchronized List<String> pieces(int from, int to) {
-    return List.copyOf(pieces.subList(from - dropped, to - dropped));
+    int first = from - dropped;
+    return to - from == 1 ? List.of(pieces.get(first)) : List.copyOf(pieces.subList(first, to - dropped));
   }
 
-  /** Checks are coalesced, so that a burst of progress costs the owner one task. */
+  /**
+   * Checked at once on the owner's event loop; from another loop, checks are coalesced, so that a
+   * burst of progress costs the owner one task.
+   */
   @Override
   public void progressed() {
-    if (creditCheckPending.compareAndSet(false, true)) {
+    if (ownersLoop()) {
+      returnCredit();
+    } else if (creditCheckPending.compareAndSet(false, true)) {
       owner.runOnContext(v -> {
         creditCheckPending.set(false);
         returnCredit();
       });
     }
+  }
+
+  private boolean ownersLoop() {
+    return ((ContextInternal) owner).nettyEventLoop().inEventLoop();
   }
 
   /** Pieces received from the worker so far, trimmed or not. Under the lock. */
@@ -473,10 +484,11 @@ public final class LiveCampaign implements Campaign {
   }
 
   private void wakeFollowers() {
-    List<Follower> toWake;
-    synchronized (this) {
-      toWake = List.copyOf(followers);
-    }
-    toWake.forEach(Follower::wake);
+    followers().forEach(Follower::wake);
+  }
+
+  /** Its followers now, to be told outside the lock (one may leave, or join, as it is told). */
+  private synchronized List<Follower> followers() {
+    return followers.size() == 1 ? List.of(followers.get(0)) : List.copyOf(followers);
   }
 }

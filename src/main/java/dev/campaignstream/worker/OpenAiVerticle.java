@@ -77,7 +77,9 @@ public final class OpenAiVerticle extends VerticleBase {
         // memory for slow callers; 4 KB reads bound it to 64 KB, and a campaign stream (a few
         // hundred bytes per event) never needs more.
         .setReceiveBufferSize(UPSTREAM_READ_BYTES)
-        .setDecompressionSupported(true);
+        // No decompressor in the pipeline, a hop for every read: the request asks for the stream
+        // uncompressed (UpstreamCall).
+        .setDecompressionSupported(false);
     // The node's count of places (UpstreamShare) keeps all instances together within this; a
     // stream waits for a place rather than in the pool, so that its wait is bounded and named.
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(settings.maxConnections());

@@ -75,6 +75,9 @@ final class UpstreamCall {
         .setAbsoluteURI(endpoint)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.ACCEPT, "text/event-stream")
+        // Uncompressed: the events are small and written as they come, so compression would save
+        // little and cost an inflater on every read (see OpenAiVerticle's client).
+        .putHeader(HttpHeaders.ACCEPT_ENCODING, HttpHeaders.IDENTITY)
         .putHeader("X-Client-Request-Id", open.requestId());
     if (settings.hasApiKey()) {
       options.putHeader(settings.keyHeader(), settings.keyHeaderValue());

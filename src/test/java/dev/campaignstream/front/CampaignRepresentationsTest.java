@@ -150,6 +150,8 @@ class CampaignRepresentationsTest {
       assertThat(call.path()).isEqualTo("/v1/chat/completions");
       assertThat(call.headers().get("Authorization")).isEqualTo("Bearer " + TestService.API_KEY);
       assertThat(call.headers().get("X-Client-Request-Id")).isEqualTo(seen.header("X-Request-Id"));
+      assertThat(call.headers().get("Accept")).isEqualTo("text/event-stream");
+      assertThat(call.headers().getAll("Accept-Encoding")).containsExactly("identity");
       assertThat(call.body()).isEqualTo(new JsonObject("""
           {"model": "gpt-test", "stream": true, "stream_options": {"include_usage": true},
            "messages": [

@@ -12,10 +12,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class MetricsTest {
     Gauge.builder("campaign.test.probe", () -> {
       onEventLoop.add(Context.isOnEventLoopThread());
       return 1;
-    }).register(BackendRegistries.getDefaultNow());
+    }).register(MetricsSetup.registry(vertx));
     app.caller.get("/metrics", null).onComplete(testContext.succeeding(scrape -> testContext.verify(() -> {
       assertThat(scrape.status).isEqualTo(200);
       assertThat(scrape.header("Content-Type")).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
@@ -103,6 +103,32 @@ class MetricsTest {
           assertThat(text).doesNotContain("Acme").doesNotContain(TestService.API_KEY.substring(0, 20));
           testContext.completeNow();
         })));
+  }
+
+  /**
+   * Two nodes in one JVM (as in these tests, or an application embedding two) count apart, and one
+   * closing leaves the other its figures: Vert.x shares one registry between instances that give
+   * it the same name, and the first of them to close takes it from the others.
+   */
+  @Test
+  void eachNodeOfOneJvmCountsInARegistryOfItsOwn(VertxTestContext testContext) throws Exception {
+    Vertx other = MetricsSetup.vertx();
+    TestService second = await(TestService.start(other));
+    await(second.caller.get("/campaign?prompt=Other", "text/plain"));
+    await(other.close());
+    app.caller.get("/campaign?prompt=Acme", "text/plain")
+        .compose(served -> app.caller.get("/metrics", null))
+        .onComplete(testContext.succeeding(scrape -> testContext.verify(() -> {
+          assertThat(scrape.status).isEqualTo(200);
+          assertThat(value(scrape.body(), "campaign_stream_duration_seconds_count", "outcome=\"completed\"",
+              "representation=\"text/plain\"")).isEqualTo(1.0);
+          testContext.completeNow();
+        })));
+  }
+
+  /** Waited for on the test's thread: what follows runs on another Vert.x than the one awaited. */
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   /** Errors the HTTP side decides on are counted by kind too: what a 503 was about is on the dashboard. */

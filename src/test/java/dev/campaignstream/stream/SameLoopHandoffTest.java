@@ -23,6 +23,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -86,7 +87,7 @@ class SameLoopHandoffTest {
   /**
    * Starts a node of {@code LOOPS} HTTP instances and {@code workers} workers on one port, sends
    * {@code CALLERS} campaigns at once (a connection each), and checks what the handoffs counter
-   * moved by (the registry outlives the test's Vert.x).
+   * moved by.
    */
   private void handoffs(int workers, boolean staleLoops, VertxTestContext testContext, Counts expected)
       throws Exception {
@@ -102,6 +103,10 @@ class SameLoopHandoffTest {
           return CampaignService.start(vertx, config).map(service -> upstream);
         })
         .compose(upstream -> {
+          // Vert.x deals a deployment's instances to consecutive loops: as many workers as loops
+          // put one on each, which the counts below rest on.
+          Set<String> placed = LoopWorkers.of(vertx).loops();
+          testContext.verify(() -> assertThat(placed).as("loops with a worker").hasSize(workers));
           if (staleLoops) {
             IntStream.range(0, LOOPS).forEach(i -> LoopWorkers.of(vertx).add("vert.x-eventloop-thread-" + i));
           }
