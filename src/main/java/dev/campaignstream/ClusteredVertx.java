@@ -46,8 +46,7 @@ public final class ClusteredVertx {
         .setHost(settings.host())
         .setPort(settings.eventBusPort())
         .setClusterPublicHost(settings.host()));
-    return tracing.install(MetricsSetup.builder(transport))
-        .with(options)
+    return tracing.install(MetricsSetup.builder(transport, options))
         .withClusterManager(new HazelcastClusterManager(hazelcastConfig(settings, cache)))
         .buildClustered();
   }

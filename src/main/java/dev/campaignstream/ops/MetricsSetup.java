@@ -53,7 +53,8 @@ public final class MetricsSetup {
     return builder(transport, options(eventLoops));
   }
 
-  private static VertxBuilder builder(IoTransport transport, VertxOptions options) {
+  /** The same with {@code options}, made from {@link #options()} (a clustered node adds its bus's). */
+  public static VertxBuilder builder(IoTransport transport, VertxOptions options) {
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory())
         .withTransport(transport.resolve());
   }

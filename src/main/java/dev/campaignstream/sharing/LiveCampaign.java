@@ -247,6 +247,7 @@ public final class LiveCampaign implements Campaign {
 
   @Override
   public synchronized List<String> pieces(int from, int to) {
+    // One piece is the usual case of a caller keeping up; List.of skips copyOf's array.
     int first = from - dropped;
     return to - from == 1 ? List.of(pieces.get(first)) : List.copyOf(pieces.subList(first, to - dropped));
   }
@@ -484,11 +485,10 @@ public final class LiveCampaign implements Campaign {
   }
 
   private void wakeFollowers() {
-    followers().forEach(Follower::wake);
-  }
-
-  /** Its followers now, to be told outside the lock (one may leave, or join, as it is told). */
-  private synchronized List<Follower> followers() {
-    return followers.size() == 1 ? List.of(followers.get(0)) : List.copyOf(followers);
+    List<Follower> toWake;
+    synchronized (this) {
+      toWake = List.copyOf(followers);
+    }
+    toWake.forEach(Follower::wake);
   }
 }
