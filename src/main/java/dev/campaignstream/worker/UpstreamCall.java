@@ -27,13 +27,14 @@ final class UpstreamCall {
   private final HttpClient client;
   private final UpstreamSettings settings;
   private final CircuitBreaker breaker;
-  private final String endpoint;
+  // The endpoint's URL parsed once: parsing it was a visible part of opening every stream.
+  private final RequestOptions endpoint;
 
   UpstreamCall(HttpClient client, UpstreamSettings settings, CircuitBreaker breaker) {
     this.client = client;
     this.settings = settings;
     this.breaker = breaker;
-    this.endpoint = settings.endpoint();
+    this.endpoint = new RequestOptions().setAbsoluteURI(settings.endpoint());
   }
 
   /**
@@ -72,7 +73,11 @@ final class UpstreamCall {
   private RequestOptions options(OpenStream open) {
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
-        .setAbsoluteURI(endpoint)
+        // What setAbsoluteURI sets, taken from the parsed endpoint.
+        .setHost(endpoint.getHost())
+        .setPort(endpoint.getPort())
+        .setSsl(endpoint.isSsl())
+        .setURI(endpoint.getURI())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.ACCEPT, "text/event-stream")
         // Uncompressed: the events are small and written as they come, so compression would save

@@ -25,13 +25,20 @@ public final class JarProcess implements AutoCloseable {
 
   /** Starts {@code java -jar <the packaged jar> args} with HTTP_PORT set to a free port, plus {@code env}. */
   public static JarProcess start(Map<String, String> env, String... args) throws IOException {
+    return start(List.of("-Xmx256m"), env, args);
+  }
+
+  /** {@link #start(Map, String...)} with these JVM options instead of a small heap. */
+  public static JarProcess start(List<String> jvmOptions, Map<String, String> env, String... args) throws IOException {
     String jar = System.getProperty("service.jar");
     if (jar == null || !new File(jar).isFile()) {
       throw new IllegalStateException("Run through failsafe after packaging: service.jar=" + jar);
     }
     int port = freePort();
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar));
+    List<String> command = new ArrayList<>();
+    command.add(jdkTool("java"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar));
     command.addAll(List.of(args));
     Path output = Files.createTempFile("campaign-stream-", ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
@@ -42,6 +49,11 @@ public final class JarProcess implements AutoCloseable {
     builder.environment().put("USAGE_LOG_FILE", TestService.freshUsageLog().toString());
     builder.environment().putAll(env);
     return new JarProcess(builder.start(), port, output);
+  }
+
+  /** A tool of the JDK running the tests ({@code java}, {@code jcmd}). */
+  public static String jdkTool(String name) {
+    return Path.of(System.getProperty("java.home"), "bin", name).toString();
   }
 
   public static int freePort() throws IOException {
