@@ -153,6 +153,51 @@ ensure_nginx() {
   NGINX_BIN=/usr/sbin/nginx
 }
 
+# ensure_tcpdump: installs Debian's tcpdump when it is missing (as root), for FIRST_SPLIT.
+ensure_tcpdump() {
+  command -v tcpdump >/dev/null && return
+  [[ $(id -u) == 0 ]] || die "FIRST_SPLIT needs tcpdump: apt-get install tcpdump"
+  log "installing tcpdump (FIRST_SPLIT)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q tcpdump >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q tcpdump >/dev/null; } \
+    || die "could not install tcpdump"
+}
+
+# packet_split PCAP RELAY_PORT: where a relay spends the time it adds to a lone caller's first text,
+# from the packets on loopback (the kernel's timestamps, so no relay's clock is trusted), one caller
+# at a time. Request path: from the caller's request reaching the relay to the relay's request
+# leaving for the upstream. Response path: from the upstream's packet holding the first text (the
+# first non-empty "content") to the relay's first packet to the caller holding that text. Prints
+# {"streams": n, "request_path_us": {p50, p90, p99}, "response_path_us": {...}}.
+packet_split() {
+  tcpdump -r "$1" -nn -tt -A 2>/dev/null | awk -v rp="$2" -v up="$UPSTREAM_PORT" '
+    function port(address,   parts, n) { n = split(address, parts, "."); return parts[n] }
+    function packet(   text) {
+      if (len == 0) return
+      if (dport == rp && payload ~ /(GET|POST) \//) { request = t; forwarded = 0; answered = 0 }
+      else if (dport == up && request != "" && !forwarded && payload ~ /POST \//) {
+        printf "request %.0f\n", (t - request) * 1e6; forwarded = 1
+      } else if (sport == up && forwarded && !answered && match(payload, /"content":"[^"\\]+/)) {
+        first = substr(payload, RSTART + 11, RLENGTH - 11); arrived = t; answered = 1
+      } else if (sport == rp && answered == 1 && index(payload, first) > 0) {
+        printf "response %.0f\n", (t - arrived) * 1e6; answered = 2
+      }
+    }
+    /^[0-9]+\.[0-9]+ IP / {
+      packet(); t = $1; sport = port($3); dport = $5; sub(/:$/, "", dport); dport = port(dport)
+      len = $NF; payload = ""; next
+    }
+    { payload = payload $0 "\n" }
+    END { packet() }' \
+    | jq -c -R -s '
+      def pct($p): sort | .[((length * $p) | floor) as $i | if $i >= length then length - 1 else $i end];
+      def summary: if length == 0 then null else {p50: pct(0.5), p90: pct(0.9), p99: pct(0.99)} end;
+      split("\n") | map(select(length > 0) | split(" ") | {k: .[0], v: (.[1] | tonumber)})
+      | {streams: (map(select(.k == "response")) | length),
+         request_path_us: (map(select(.k == "request") | .v) | summary),
+         response_path_us: (map(select(.k == "response") | .v) | summary)}'
+}
+
 # start_nginx: nginx as the C reference relay of scenario 1, in front of the upstream: one process
 # that is its only worker (so that its CPU is the relay's), proxy_buffering off so each chunk is
 # passed on as it comes, keep-alive connections to the upstream. Sets NGINX_PID.

@@ -518,6 +518,27 @@ tracing() {
   jq -r '.figures | to_entries[] | "  \(.key): \(.value | tojson)"' "$result"
 }
 
+# relay_port MODE: the port a first-text run of MODE (direct, nginx, proxy, service) calls.
+relay_port() {
+  case "$1" in
+    direct) echo "$UPSTREAM_PORT" ;;
+    nginx) echo "$NGINX_PORT" ;;
+    proxy) echo "$PROXY_PORT" ;;
+    service) echo "$SERVICE_PORT" ;;
+  esac
+}
+
+# first_text_run LABEL MODE DURATION WARMUP: one caller in a closed loop through MODE; prints the run's JSON.
+first_text_run() {
+  if [[ $2 == service ]]; then
+    run_load "$1" --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" --accept text/plain \
+      --concurrency 1 --duration "$3" --warmup "$4"
+  else
+    run_load "$1" --mode direct --url "http://127.0.0.1:$(relay_port "$2")/v1/chat/completions" \
+      --concurrency 1 --duration "$3" --warmup "$4"
+  fi
+}
+
 # ------------------------------------------------------------------------------------------------
 # 7. The time to the first text at one caller: what each relay adds to a lone caller's wait. Short
 #    streams (the rest of a stream does not matter here), one caller in a closed loop, against the
@@ -540,27 +561,41 @@ first_text() {
   run_load warm-service-c1 --url "$service_url" --concurrency 1 --duration 10 --quiet >/dev/null
   run_load warm-proxy-c1 --mode direct --url "http://127.0.0.1:$PROXY_PORT/v1/chat/completions" \
     --concurrency 1 --duration 10 --quiet >/dev/null
-  local runs=() i mode label port
+  local runs=() i mode label
   for i in $(seq 1 "$rounds"); do
     for mode in direct nginx proxy service; do
       label="$mode-c1-$i"
       service_alive
       wait_quiet
       log "run $label: $duration s ($warmup s warm-up)"
-      if [[ $mode == service ]]; then
-        runs+=("$(run_load "$label" --url "$service_url" --accept text/plain --concurrency 1 \
-          --duration "$duration" --warmup "$warmup")")
-      else
-        port="$UPSTREAM_PORT"
-        [[ $mode == proxy ]] && port="$PROXY_PORT"
-        [[ $mode == nginx ]] && port="$NGINX_PORT"
-        runs+=("$(run_load "$label" --mode direct --url "http://127.0.0.1:$port/v1/chat/completions" \
-          --concurrency 1 --duration "$duration" --warmup "$warmup")")
-      fi
+      runs+=("$(first_text_run "$label" "$mode" "$duration" "$warmup")")
     done
   done
+  # FIRST_SPLIT=1: one more run per relay under tcpdump, after the measured rounds and not counted in
+  # them (capturing costs CPU on every packet), to split each relay's added time into its request
+  # and response paths (packet_split).
+  local split='{}' pcap dump_pid
+  if [[ ${FIRST_SPLIT:-0} == 1 ]]; then
+    ensure_tcpdump
+    for mode in nginx proxy service; do
+      pcap="$LOG_DIR/first-text-$mode.pcap"
+      service_alive
+      wait_quiet
+      log "split $mode: ${FIRST_SPLIT_S:-10} s under tcpdump"
+      tcpdump -i lo -nn -s 4096 -w "$pcap" "tcp port $(relay_port "$mode") or tcp port $UPSTREAM_PORT" >/dev/null 2>&1 &
+      dump_pid=$!
+      BENCH_PIDS+=("$dump_pid")
+      sleep 1
+      first_text_run "split-$mode" "$mode" "${FIRST_SPLIT_S:-10}" 0 >/dev/null
+      sleep 1
+      kill -INT "$dump_pid" 2>/dev/null || true
+      wait "$dump_pid" 2>/dev/null || true
+      split=$(jq -c --arg m "$mode" --argjson s "$(packet_split "$pcap" "$(relay_port "$mode")")" '. + {($m): $s}' <<<"$split")
+      rm -f "$pcap"
+    done
+  fi
   printf '%s\n' "${runs[@]}" | jq -s --argjson d "$duration" --argjson w "$warmup" --argjson n "$rounds" \
-    --argjson ch "$chunks" --argjson iv "$interval" --argjson ft "$first" "$JQ_DEFS"'
+    --argjson ch "$chunks" --argjson iv "$interval" --argjson ft "$first" --argjson split "$split" "$JQ_DEFS"'
     (map({key: .label, value: .}) | from_entries) as $r
     # what a relay adds to the time to the first text, against the direct run of the same round
     | def added($m; $i; $p): ($r["\($m)-c1-\($i)"].first_text_ms[$p] - $r["direct-c1-\($i)"].first_text_ms[$p]) * 1000 | round / 1000;
@@ -576,6 +611,9 @@ first_text() {
          samples: ($rounds | map($r["\($m)-c1-\(.)"].measured_streams))}}) | from_entries)
          + {direct_first_text_p99_ms: ($rounds | map($r["direct-c1-\(.)"].first_text_ms.p99)),
             errors_total: (map(.errors_total) | add)}),
+       packet_split: (if $split == {} then null else
+         {method: "FIRST_SPLIT=1: one run per relay under tcpdump after the measured rounds; request path = caller request in to upstream request out, response path = upstream packet with the first text in to the relay packet with it out (kernel timestamps, loopback)",
+          relays: $split} end),
        targets: {first_text_p99_added_ms_max: 0.25}}
     | .targets.met = (.figures.service.first_text_p99_added_ms | max <= 0.25)' | write_result
   jq -r '.figures | to_entries[] | "  \(.key): \(.value | tojson)"' "$result"
