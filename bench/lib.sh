@@ -172,7 +172,7 @@ ensure_tcpdump() {
 packet_split() {
   tcpdump -r "$1" -nn -tt -A 2>/dev/null | awk -v rp="$2" -v up="$UPSTREAM_PORT" '
     function port(address,   parts, n) { n = split(address, parts, "."); return parts[n] }
-    function packet(   text) {
+    function packet() {
       if (len == 0) return
       if (dport == rp && payload ~ /(GET|POST) \//) { request = t; forwarded = 0; answered = 0 }
       else if (dport == up && request != "" && !forwarded && payload ~ /POST \//) {

@@ -224,7 +224,7 @@ public final class CampaignService {
   /** Workers first, so that a node serving HTTP can take streams as soon as it listens. */
   private Future<Void> deploy() {
     Future<Void> workers = !config.role().runsWorkers() ? Future.<Void>succeededFuture() : vertx.deployVerticle(
-            () -> new OpenAiVerticle(config.openai(), config.stream(),
+            () -> new OpenAiVerticle(vertx, config.openai(), config.stream(),
                 new OpenAck.Worker(config.nodeName(), config.openai().model(), config.demo()), workerLoad,
                 front.metrics(), upstreamMetrics, tracing),
             new DeploymentOptions().setInstances(config.workerInstances()))

@@ -37,6 +37,10 @@ import java.util.function.BiFunction;
  * {@link RouterBuilder#KEY_META_DATA_VALIDATED_REQUEST}, or a 400 failure carrying the
  * {@link ValidatorException}.
  *
+ * <p>The schema validator does its work in one method too long for HotSpot to compile by default;
+ * the image's {@code JAVA_OPTS} carry {@code -XX:-DontCompileHugeMethods} so that it does not stay
+ * in the interpreter ({@code ImageJvmOptionsIT}).
+ *
  * <p>Coupling to vertx-openapi beyond its API, checked against the version in {@link #CHECKED_AGAINST}:
  * {@code RequestValidatorImpl.validateParameter} and {@code ValidatedRequestImpl}'s constructor
  * (implementation classes), and the proxied methods {@link #SCHEMA_VALIDATOR} and

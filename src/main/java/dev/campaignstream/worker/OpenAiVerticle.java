@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
@@ -40,13 +41,21 @@ public final class OpenAiVerticle extends VerticleBase {
   private WorkerStreams streams;
 
   /**
+   * Makes the upstreams' clients here, on the deploying thread, not in {@link #start()}: making a
+   * client takes an event loop from Vert.x's round of them (for its pool's cleaner), and Vert.x makes
+   * every instance of a deployment first and then deals the instances to loops in turn while the
+   * first ones already start. A client made in {@code start()} could take a loop between two
+   * instances' turns and put two workers on one loop, leaving another loop's HTTP verticle without
+   * a worker of its own (see {@code LoopWorkers}).
+   *
+   * @param vertx     the node's Vert.x, which the clients belong to
    * @param identity  this worker's node, model, and whether it calls the built-in simulator, told to callers
    * @param load      the node's count of what its workers hold and its upstreams, shared by all instances
    * @param metrics   where the worker's figures go
    * @param upstreamMetrics where each upstream's figures go
    * @param tracing   the node's traces, off or on
    */
-  public OpenAiVerticle(OpenAiSettings settings, StreamSettings streamSettings, OpenAck.Worker identity,
+  public OpenAiVerticle(Vertx vertx, OpenAiSettings settings, StreamSettings streamSettings, OpenAck.Worker identity,
       WorkerLoad load, ServiceMetrics metrics, UpstreamMetrics upstreamMetrics, Tracing tracing) {
     this.tracing = tracing;
     this.upstreamMetrics = upstreamMetrics;
@@ -55,18 +64,18 @@ public final class OpenAiVerticle extends VerticleBase {
     this.metrics = metrics;
     this.settings = settings;
     this.streamSettings = streamSettings;
+    settings.upstreams().forEach(upstream -> clients.put(upstream.name(), client(vertx, upstream)));
   }
 
   @Override
   public Future<?> start() {
     FrameCodec.register(vertx.eventBus());
-    settings.upstreams().forEach(upstream -> clients.put(upstream.name(), client(upstream)));
     streams = new WorkerStreams(vertx, clients::get, settings, streamSettings, identity, load, load.upstreams(),
         metrics, upstreamMetrics, tracing);
     return streams.start().onSuccess(v -> load.instanceStarted());
   }
 
-  private HttpClient client(UpstreamSettings upstream) {
+  private HttpClient client(Vertx vertx, UpstreamSettings upstream) {
     HttpClientOptions options = new HttpClientOptions()
         .setConnectTimeout((int) settings.connectTimeoutMs())
         .setKeepAlive(true)

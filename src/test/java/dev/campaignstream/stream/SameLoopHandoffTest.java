@@ -7,7 +7,9 @@ import dev.campaignstream.config.AppConfig;
 import dev.campaignstream.config.ConfigLoader;
 import dev.campaignstream.ops.IoTransport;
 import dev.campaignstream.ops.MetricsSetup;
+import dev.campaignstream.ops.ServiceMetrics;
 import dev.campaignstream.protocol.LoopWorkers;
+import dev.campaignstream.protocol.OpenAck;
 import dev.campaignstream.simulator.OpenAiSimulator;
 import dev.campaignstream.simulator.SimulatorOptions;
 import dev.campaignstream.support.Caller;
@@ -15,8 +17,18 @@ import dev.campaignstream.support.CallerResponse;
 import dev.campaignstream.support.JarProcess;
 import dev.campaignstream.support.Scrape;
 import dev.campaignstream.support.TestService;
+import dev.campaignstream.trace.Tracing;
+import dev.campaignstream.upstream.UpstreamMetrics;
+import dev.campaignstream.upstream.Upstreams;
+import dev.campaignstream.worker.OpenAiVerticle;
+import dev.campaignstream.worker.WorkerLoad;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -77,6 +89,34 @@ class SameLoopHandoffTest {
     handoffs(1, true, testContext, (sameLoop, other) -> {
       assertThat(sameLoop).isEqualTo(CALLERS / 2);
       assertThat(other).isEqualTo(CALLERS / 2);
+    });
+  }
+
+  /**
+   * Starting a worker takes no event loop from Vert.x's round. Vert.x makes a deployment's instances,
+   * then deals them to loops in turn while the first ones already start: a loop taken in a worker's
+   * {@code start()} (its upstream clients once took one each) could come between two instances'
+   * turns and put both on one loop, which failed the placement check above now and then. Here the
+   * round is read before and after one instance's deployment: with two loops, the instance's own
+   * turn brings it back to where it was.
+   */
+  @Test
+  void startingAWorkerTakesNoLoopFromTheRound(VertxTestContext testContext) {
+    AppConfig config = ConfigLoader.fromJson(TestService.testConfig());
+    Upstreams upstreams = Upstreams.of(config.openai());
+    EventLoopGroup round = ((VertxInternal) vertx).nettyEventLoopGroup();
+    // Deployed from a context of its own, so that the deployment makes none for its caller.
+    ContextInternal deployer = ((VertxInternal) vertx).createEventLoopContext();
+    deployer.runOnContext(v -> {
+      OpenAiVerticle worker = new OpenAiVerticle(vertx, config.openai(), config.stream(),
+          new OpenAck.Worker(config.nodeName(), config.openai().model(), true), new WorkerLoad(upstreams),
+          ServiceMetrics.create(null), UpstreamMetrics.create(new SimpleMeterRegistry(), upstreams), Tracing.OFF);
+      EventLoop before = round.next();
+      vertx.deployVerticle(worker).onComplete(testContext.succeeding(id -> testContext.verify(() -> {
+        assertThat(config.openai().upstreams()).hasSize(1);
+        assertThat(round.next()).as("the round after the instance's turn").isSameAs(before);
+        testContext.completeNow();
+      })));
     });
   }
 
