@@ -163,6 +163,23 @@ ensure_tcpdump() {
     || die "could not install tcpdump"
 }
 
+# start_capture PCAP RELAY_PORT: tcpdump on loopback of the relay's and the upstream's traffic, into
+# PCAP (the start of each packet, where the HTTP heads and the first text are); sets CAPTURE_PID.
+# stop_capture: ends it, the file complete.
+start_capture() {
+  ensure_tcpdump
+  tcpdump -i lo -nn -s 4096 -w "$1" "tcp port $2 or tcp port $UPSTREAM_PORT" >/dev/null 2>&1 &
+  CAPTURE_PID=$!
+  BENCH_PIDS+=("$CAPTURE_PID")
+  sleep 1
+}
+
+stop_capture() {
+  sleep 1
+  kill -INT "$CAPTURE_PID" 2>/dev/null || true
+  wait "$CAPTURE_PID" 2>/dev/null || true
+}
+
 # packet_split PCAP RELAY_PORT: where a relay spends the time it adds to a lone caller's first text,
 # from the packets on loopback (the kernel's timestamps, so no relay's clock is trusted), one caller
 # at a time. Request path: from the caller's request reaching the relay to the relay's request

@@ -574,22 +574,16 @@ first_text() {
   # FIRST_SPLIT=1: one more run per relay under tcpdump, after the measured rounds and not counted in
   # them (capturing costs CPU on every packet), to split each relay's added time into its request
   # and response paths (packet_split).
-  local split='{}' pcap dump_pid
+  local split='{}' pcap
   if [[ ${FIRST_SPLIT:-0} == 1 ]]; then
-    ensure_tcpdump
     for mode in nginx proxy service; do
       pcap="$LOG_DIR/first-text-$mode.pcap"
       service_alive
       wait_quiet
       log "split $mode: ${FIRST_SPLIT_S:-10} s under tcpdump"
-      tcpdump -i lo -nn -s 4096 -w "$pcap" "tcp port $(relay_port "$mode") or tcp port $UPSTREAM_PORT" >/dev/null 2>&1 &
-      dump_pid=$!
-      BENCH_PIDS+=("$dump_pid")
-      sleep 1
+      start_capture "$pcap" "$(relay_port "$mode")"
       first_text_run "split-$mode" "$mode" "${FIRST_SPLIT_S:-10}" 0 >/dev/null
-      sleep 1
-      kill -INT "$dump_pid" 2>/dev/null || true
-      wait "$dump_pid" 2>/dev/null || true
+      stop_capture
       split=$(jq -c --arg m "$mode" --argjson s "$(packet_split "$pcap" "$(relay_port "$mode")")" '. + {($m): $s}' <<<"$split")
       rm -f "$pcap"
     done

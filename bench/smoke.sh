@@ -40,17 +40,11 @@ run_load smoke-nginx --mode direct --url "http://127.0.0.1:$NGINX_PORT/v1/chat/c
 # The first text is found in the upstream's event stream (the first-text scenario times it).
 grep -q '"label":"smoke-direct".*"first_text_ms":{"p50":0.0,' "$LOG_DIR/smoke.json" && status=1
 # FIRST_SPLIT's packet split finds both paths of a lone caller's streams through the service.
-ensure_tcpdump
-tcpdump -i lo -nn -s 4096 -w "$LOG_DIR/smoke.pcap" "tcp port $SERVICE_PORT or tcp port $UPSTREAM_PORT" >/dev/null 2>&1 &
-dump_pid=$!
-BENCH_PIDS+=("$dump_pid")
-sleep 1
+start_capture "$LOG_DIR/smoke.pcap" "$SERVICE_PORT"
 run_load smoke-split --url "http://127.0.0.1:$SERVICE_PORT/campaign?prompt=Acme%20Coffee" --accept text/plain \
   --concurrency 1 --duration 1 --request-timeout-ms 10000 \
   --fail-on-error --min-completed 1 >>"$LOG_DIR/smoke.json" || status=$?
-sleep 1
-kill -INT "$dump_pid" 2>/dev/null || true
-wait "$dump_pid" 2>/dev/null || true
+stop_capture
 split=$(packet_split "$LOG_DIR/smoke.pcap" "$SERVICE_PORT")
 log "first-text split: $split"
 jq -e '.streams >= 1 and .request_path_us.p50 > 0 and .response_path_us != null' <<<"$split" >/dev/null || status=1

@@ -269,7 +269,7 @@ public final class LiveCampaign implements Campaign {
   }
 
   private boolean ownersLoop() {
-    return ((ContextInternal) owner).nettyEventLoop().inEventLoop();
+    return ((ContextInternal) owner).inThread();
   }
 
   /** Pieces received from the worker so far, trimmed or not. Under the lock. */

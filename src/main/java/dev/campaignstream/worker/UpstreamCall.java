@@ -27,7 +27,8 @@ final class UpstreamCall {
   private final HttpClient client;
   private final UpstreamSettings settings;
   private final CircuitBreaker breaker;
-  // The endpoint's URL parsed once: parsing it was a visible part of opening every stream.
+  // The endpoint's URL parsed once, each request's options copied from it: parsing it was a
+  // visible part of opening every stream.
   private final RequestOptions endpoint;
 
   UpstreamCall(HttpClient client, UpstreamSettings settings, CircuitBreaker breaker) {
@@ -71,13 +72,8 @@ final class UpstreamCall {
   }
 
   private RequestOptions options(OpenStream open) {
-    RequestOptions options = new RequestOptions()
+    RequestOptions options = new RequestOptions(endpoint)
         .setMethod(HttpMethod.POST)
-        // What setAbsoluteURI sets, taken from the parsed endpoint.
-        .setHost(endpoint.getHost())
-        .setPort(endpoint.getPort())
-        .setSsl(endpoint.isSsl())
-        .setURI(endpoint.getURI())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.ACCEPT, "text/event-stream")
         // Uncompressed: the events are small and written as they come, so compression would save

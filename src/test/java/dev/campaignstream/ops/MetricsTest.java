@@ -113,9 +113,9 @@ class MetricsTest {
   @Test
   void eachNodeOfOneJvmCountsInARegistryOfItsOwn(VertxTestContext testContext) throws Exception {
     Vertx other = MetricsSetup.vertx();
-    TestService second = await(TestService.start(other));
-    await(second.caller.get("/campaign?prompt=Other", "text/plain"));
-    await(other.close());
+    TestService second = TestService.start(other).await(10, TimeUnit.SECONDS);
+    second.caller.get("/campaign?prompt=Other", "text/plain").await(10, TimeUnit.SECONDS);
+    other.close().await(10, TimeUnit.SECONDS);
     app.caller.get("/campaign?prompt=Acme", "text/plain")
         .compose(served -> app.caller.get("/metrics", null))
         .onComplete(testContext.succeeding(scrape -> testContext.verify(() -> {
@@ -124,11 +124,6 @@ class MetricsTest {
               "representation=\"text/plain\"")).isEqualTo(1.0);
           testContext.completeNow();
         })));
-  }
-
-  /** Waited for on the test's thread: what follows runs on another Vert.x than the one awaited. */
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   /** Errors the HTTP side decides on are counted by kind too: what a 503 was about is on the dashboard. */
