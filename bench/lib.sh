@@ -29,9 +29,12 @@ mkdir -p "$LOG_DIR" "$RESULTS_DIR"
 # Many sockets per process in the large scenarios.
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-# jq definitions the scenarios' summaries share: the median of a list, and rounding to 3 or 2 decimals.
+# jq definitions the scenarios' summaries share: the median of a list, its p50/p90/p99 (summary, null
+# when empty; the packet-time figures), and rounding to 3 or 2 decimals.
 JQ_DEFS='
     def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+    def pct($p): sort | .[((length * $p) | floor) as $i | if $i >= length then length - 1 else $i end];
+    def summary: if length == 0 then null else {p50: pct(0.5), p90: pct(0.9), p99: pct(0.99)} end;
     def r3: . * 1000 | round / 1000;
     def r2: . * 100 | round / 100;'
 
@@ -206,13 +209,46 @@ packet_split() {
     }
     { payload = payload $0 "\n" }
     END { packet() }' \
-    | jq -c -R -s '
-      def pct($p): sort | .[((length * $p) | floor) as $i | if $i >= length then length - 1 else $i end];
-      def summary: if length == 0 then null else {p50: pct(0.5), p90: pct(0.9), p99: pct(0.99)} end;
+    | jq -c -R -s "$JQ_DEFS"'
       split("\n") | map(select(length > 0) | split(" ") | {k: .[0], v: (.[1] | tonumber)})
       | {streams: (map(select(.k == "response")) | length),
          request_path_us: (map(select(.k == "request") | .v) | summary),
          response_path_us: (map(select(.k == "response") | .v) | summary)}'
+}
+
+# turnaround PCAP PORT: from each request reaching PORT to the first packet of its answer, in µs, by
+# the kernel's packet times, one request at a time on a connection. Prints {"requests": n, p50, p90, p99}.
+turnaround() {
+  tcpdump -r "$1" -nn -tt 2>/dev/null | awk -v p="$2" '
+    $NF == 0 { next }
+    { n = split($3, address, "."); from = address[n] }
+    from != p { asked = $1; next }
+    asked != "" { printf "%.0f\n", ($1 - asked) * 1e6; asked = "" }' \
+    | jq -c -R -s "$JQ_DEFS"' split("\n") | map(select(length > 0) | tonumber) | {requests: length} + summary'
+}
+
+# nginx_floor SECONDS RATE...: how long nginx takes to answer a request that needs nothing but
+# itself (/floor, a 204), on one connection: for SECONDS at each RATE a second (at most 5,000
+# requests), as a lone caller's packets come with pauses between them, then 1,000 back to back. By
+# packet times. The difference is what waking an idle CPU costs on this machine: any relay pays it
+# for each packet that finds it asleep, whatever its own work. Prints {"paced": [{"rate_per_s", and
+# turnaround's figures}, ...], "back_to_back": {...}}.
+nginx_floor() {
+  local pcap="$LOG_DIR/nginx-floor.pcap" seconds="$1" rate requests paced='[]' fast
+  shift
+  for rate in "$@"; do
+    requests=$((rate * seconds > 5000 ? 5000 : rate * seconds))
+    start_capture "$pcap" "$NGINX_PORT"
+    curl -fsS -o /dev/null --rate "$rate/s" "http://127.0.0.1:$NGINX_PORT/floor?[1-$requests]"
+    stop_capture
+    paced=$(jq -c --argjson r "$rate" --argjson t "$(turnaround "$pcap" "$NGINX_PORT")" '. + [{rate_per_s: $r} + $t]' <<<"$paced")
+  done
+  start_capture "$pcap" "$NGINX_PORT"
+  curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT/floor?[1-1000]"
+  stop_capture
+  fast=$(turnaround "$pcap" "$NGINX_PORT")
+  rm -f "$pcap"
+  jq -n -c --argjson p "$paced" --argjson f "$fast" '{paced: $p, back_to_back: $f}'
 }
 
 # start_nginx: nginx as the C reference relay of scenario 1, in front of the upstream: one process
@@ -241,6 +277,8 @@ http {
   upstream bench_upstream { server 127.0.0.1:$UPSTREAM_PORT; keepalive 1024; }
   server {
     listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    # nginx_floor's request: answered by nginx alone, no upstream.
+    location = /floor { return 204; }
     location / {
       proxy_pass http://bench_upstream;
       proxy_http_version 1.1;

@@ -574,7 +574,7 @@ first_text() {
   # FIRST_SPLIT=1: one more run per relay under tcpdump, after the measured rounds and not counted in
   # them (capturing costs CPU on every packet), to split each relay's added time into its request
   # and response paths (packet_split).
-  local split='{}' pcap
+  local split='{}' floor=null pcap
   if [[ ${FIRST_SPLIT:-0} == 1 ]]; then
     for mode in nginx proxy service; do
       pcap="$LOG_DIR/first-text-$mode.pcap"
@@ -587,9 +587,17 @@ first_text() {
       split=$(jq -c --arg m "$mode" --argjson s "$(packet_split "$pcap" "$(relay_port "$mode")")" '. + {($m): $s}' <<<"$split")
       rm -f "$pcap"
     done
+    # The machine's floor under all of it: nginx answering on its own, paced as the direct runs'
+    # requests came, then with a millisecond between requests (the shortest pause between a lone
+    # caller's request and its first text), then back to back.
+    local rate
+    rate=$(printf '%s\n' "${runs[@]}" | jq -s '[.[] | select(.label | startswith("direct-")) | .streams_per_s] | add / length | round')
+    wait_quiet
+    log "floor: nginx answering /floor alone, ${FIRST_FLOOR_S:-20} s at $rate and at 1000 a second, then back to back"
+    floor=$(nginx_floor "${FIRST_FLOOR_S:-20}" "$rate" 1000)
   fi
   printf '%s\n' "${runs[@]}" | jq -s --argjson d "$duration" --argjson w "$warmup" --argjson n "$rounds" \
-    --argjson ch "$chunks" --argjson iv "$interval" --argjson ft "$first" --argjson split "$split" "$JQ_DEFS"'
+    --argjson ch "$chunks" --argjson iv "$interval" --argjson ft "$first" --argjson split "$split" --argjson floor "$floor" "$JQ_DEFS"'
     (map({key: .label, value: .}) | from_entries) as $r
     # what a relay adds to the time to the first text, against the direct run of the same round
     | def added($m; $i; $p): ($r["\($m)-c1-\($i)"].first_text_ms[$p] - $r["direct-c1-\($i)"].first_text_ms[$p]) * 1000 | round / 1000;
@@ -608,9 +616,14 @@ first_text() {
        packet_split: (if $split == {} then null else
          {method: "FIRST_SPLIT=1: one run per relay under tcpdump after the measured rounds; request path = caller request in to upstream request out, response path = upstream packet with the first text in to the relay packet with it out (kernel timestamps, loopback)",
           relays: $split} end),
+       machine_floor: (if $floor == null then null else
+         {method: "FIRST_SPLIT=1: nginx answering a request on its own (/floor, 204), one connection, paced at the rate of the direct runs and at 1000 a second (at most 5000 requests each), then 1000 back to back; request in to answer out (kernel timestamps, loopback), µs",
+          nginx: $floor} end),
        targets: {first_text_p99_added_ms_max: 0.25}}
     | .targets.met = (.figures.service.first_text_p99_added_ms | max <= 0.25)' | write_result
   jq -r '.figures | to_entries[] | "  \(.key): \(.value | tojson)"' "$result"
+  jq -r '(.packet_split.relays // {} | to_entries[] | "  split \(.key): \(.value | tojson)"),
+    (.machine_floor.nginx // empty | "  floor: \(tojson)")' "$result"
 }
 
 case "$scenario" in

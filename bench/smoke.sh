@@ -48,6 +48,10 @@ stop_capture
 split=$(packet_split "$LOG_DIR/smoke.pcap" "$SERVICE_PORT")
 log "first-text split: $split"
 jq -e '.streams >= 1 and .request_path_us.p50 > 0 and .response_path_us != null' <<<"$split" >/dev/null || status=1
+# FIRST_SPLIT's floor: nginx's own turnaround, paced and back to back.
+floor=$(nginx_floor 1 40)
+log "nginx floor: $floor"
+jq -e '.paced[0].requests == 40 and .paced[0].p50 > 0 and .back_to_back.requests == 1000' <<<"$floor" >/dev/null || status=1
 if grep -q '"load_exit":[1-9]' "$LOG_DIR/smoke.json"; then
   status=1
 fi

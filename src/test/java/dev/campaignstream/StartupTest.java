@@ -2,7 +2,7 @@ package dev.campaignstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
+import dev.campaignstream.support.JarProcess;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ServerSocket;
@@ -177,7 +177,7 @@ class StartupTest {
 
   private Run launch(Map<String, String> environment, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(
-        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+        JarProcess.jdkTool("java"),
         "-cp", System.getProperty("java.class.path"),
         Main.class.getName()));
     command.addAll(List.of(args));
