@@ -144,33 +144,28 @@ sink_stats() {
   curl -fs --max-time 2 "http://127.0.0.1:$SINK_PORT/stats" 2>/dev/null || echo '{"requests":-1,"bytes":-1}'
 }
 
-# ensure_nginx: sets NGINX_BIN, installing Debian's nginx-light when it is missing (as root).
-ensure_nginx() {
-  NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
-  [[ -x "$NGINX_BIN" ]] && return
-  [[ $(id -u) == 0 ]] || die "nginx is needed as the reference relay: apt-get install nginx-light"
-  log "installing nginx-light (the reference relay)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light >/dev/null 2>&1 \
-    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light >/dev/null; } \
-    || die "could not install nginx-light"
-  NGINX_BIN=/usr/sbin/nginx
+# ensure_debian_package COMMAND PACKAGE WHAT_FOR: installs Debian's PACKAGE when COMMAND is missing
+# (as root; otherwise says what to install).
+ensure_debian_package() {
+  command -v "$1" >/dev/null || [[ -x "/usr/sbin/$1" ]] && return
+  [[ $(id -u) == 0 ]] || die "$3 needs $1: apt-get install $2"
+  log "installing $2 ($3)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null; } \
+    || die "could not install $2"
 }
 
-# ensure_tcpdump: installs Debian's tcpdump when it is missing (as root), for FIRST_SPLIT.
-ensure_tcpdump() {
-  command -v tcpdump >/dev/null && return
-  [[ $(id -u) == 0 ]] || die "FIRST_SPLIT needs tcpdump: apt-get install tcpdump"
-  log "installing tcpdump (FIRST_SPLIT)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q tcpdump >/dev/null 2>&1 \
-    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q tcpdump >/dev/null; } \
-    || die "could not install tcpdump"
+# ensure_nginx: sets NGINX_BIN, installing Debian's nginx-light when it is missing (as root).
+ensure_nginx() {
+  ensure_debian_package nginx nginx-light "the reference relay"
+  NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
 }
 
 # start_capture PCAP RELAY_PORT: tcpdump on loopback of the relay's and the upstream's traffic, into
 # PCAP (the start of each packet, where the HTTP heads and the first text are); sets CAPTURE_PID.
 # stop_capture: ends it, the file complete.
 start_capture() {
-  ensure_tcpdump
+  ensure_debian_package tcpdump tcpdump FIRST_SPLIT
   tcpdump -i lo -nn -s 4096 -w "$1" "tcp port $2 or tcp port $UPSTREAM_PORT" >/dev/null 2>&1 &
   CAPTURE_PID=$!
   BENCH_PIDS+=("$CAPTURE_PID")
@@ -236,6 +231,7 @@ turnaround() {
 nginx_floor() {
   local pcap="$LOG_DIR/nginx-floor.pcap" seconds="$1" rate requests paced='[]' fast
   shift
+  ensure_debian_package curl curl "the floor (FIRST_SPLIT)"
   for rate in "$@"; do
     requests=$((rate * seconds > 5000 ? 5000 : rate * seconds))
     start_capture "$pcap" "$NGINX_PORT"
