@@ -117,12 +117,13 @@ wait_ready() {
 }
 
 # start_proxy: the pass-through reference of scenario 1 (PassThroughProxy), in front of the upstream,
-# with the service's JVM options. Sets PROXY_PID.
+# with the service's JVM options; PROXY_KIND=netty-relay runs NettyRelay (Netty without Vert.x) in
+# its place. Sets PROXY_PID.
 start_proxy() {
   port_free "$PROXY_PORT" || die "port $PROXY_PORT is in use (set BENCH_PROXY_PORT)"
   local out="$LOG_DIR/proxy.log"
   # shellcheck disable=SC2086
-  java $SERVICE_JAVA_OPTS -jar "$BENCH_JAR" proxy --host 127.0.0.1 --port "$PROXY_PORT" \
+  java $SERVICE_JAVA_OPTS -jar "$BENCH_JAR" "${PROXY_KIND:-proxy}" --host 127.0.0.1 --port "$PROXY_PORT" \
     --upstream-port "$UPSTREAM_PORT" >"$out" 2>&1 &
   PROXY_PID=$!
   BENCH_PIDS+=("$PROXY_PID")

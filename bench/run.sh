@@ -14,7 +14,7 @@ result="$RESULTS_DIR/${BENCH_RESULT_NAME:-$scenario}.json"
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 git_rev=$(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
 # The command as run, with the variables that change a scenario's size.
-overrides=$(env | grep -E '^(SHORT_|SLOW_|FIRST_|READERS|CLUSTER_|CACHE_(CALLERS|BRANDS|RAMP_MS)=|TRACE_|SERVICE_JAVA_OPTS=|WORKER_JAVA_OPTS=)' | sort | tr '\n' ' ' || true)
+overrides=$(env | grep -E '^(SHORT_|SLOW_|FIRST_|READERS|CLUSTER_|CACHE_(CALLERS|BRANDS|RAMP_MS)=|TRACE_|SERVICE_JAVA_OPTS=|WORKER_JAVA_OPTS=|PROXY_KIND=)' | sort | tr '\n' ' ' || true)
 
 write_result() { # JSON body -> result file, with the common header
   jq --argjson machine "$(machine_json)" --arg at "$started_at" --arg rev "$git_rev" \

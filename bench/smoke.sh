@@ -37,6 +37,11 @@ run_load smoke-proxy --mode direct --url "http://127.0.0.1:$PROXY_PORT/v1/chat/c
 run_load smoke-nginx --mode direct --url "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" \
   --concurrency 5 --duration 1 --drain 10 --request-timeout-ms 10000 \
   --fail-on-error --min-completed 1 >>"$LOG_DIR/smoke.json" || status=$?
+# The reference relay on Netty alone (PROXY_KIND=netty-relay) relays the upstream's streams too.
+PROXY_KIND=netty-relay PROXY_PORT=$((PROXY_PORT + 10)) start_proxy
+run_load smoke-netty-relay --mode direct --url "http://127.0.0.1:$((PROXY_PORT + 10))/v1/chat/completions" \
+  --concurrency 5 --duration 1 --drain 10 --request-timeout-ms 10000 \
+  --fail-on-error --min-completed 1 >>"$LOG_DIR/smoke.json" || status=$?
 # The first text is found in the upstream's event stream (the first-text scenario times it).
 grep -q '"label":"smoke-direct".*"first_text_ms":{"p50":0.0,' "$LOG_DIR/smoke.json" && status=1
 # FIRST_SPLIT's packet split finds both paths of a lone caller's streams through the service.

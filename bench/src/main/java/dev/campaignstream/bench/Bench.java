@@ -1,7 +1,7 @@
 package dev.campaignstream.bench;
 
 /**
- * {@code java -jar campaign-stream-bench.jar load|upstream|proxy|otlp-sink|cache-footprint [--option value ...]}: see bench/README in
+ * {@code java -jar campaign-stream-bench.jar load|upstream|proxy|netty-relay|otlp-sink|cache-footprint [--option value ...]}: see bench/README in
  * BENCHMARKS.md for the options.
  */
 public final class Bench {
@@ -20,6 +20,7 @@ public final class Bench {
         case "load" -> LoadGenerator.run(new Args(argv, 1, LoadGenerator.FLAGS));
         case "upstream" -> UpstreamLauncher.run(new Args(argv, 1, java.util.Set.of()));
         case "proxy" -> PassThroughProxy.run(new Args(argv, 1, java.util.Set.of()));
+        case "netty-relay" -> NettyRelay.run(new Args(argv, 1, java.util.Set.of()));
         case "cache-footprint" -> CacheFootprint.run(new Args(argv, 1, java.util.Set.of()));
         case "otlp-sink" -> OtlpSink.run(new Args(argv, 1, java.util.Set.of()));
         case "upstream-protocols" -> UpstreamProtocols.run(new Args(argv, 1, java.util.Set.of()));
@@ -66,6 +67,8 @@ public final class Bench {
                  [--event-loops N] [--stats-every-s 5]
                java -jar campaign-stream-bench.jar proxy [--port 18482] [--upstream-port 18481] [--event-loops N]
                  a pass-through reference (scenario 1): forwards each request to the upstream and pipes the answer back
+               java -jar campaign-stream-bench.jar netty-relay [--port 18482] [--upstream-port 18481] [--event-loops N]
+                 the same on Netty alone, without Vert.x (PROXY_KIND=netty-relay runs it in the proxy's place)
                java -jar campaign-stream-bench.jar otlp-sink [--port 18484]
                  an OTLP/HTTP trace receiver that drops what it gets (the tracing scenario); GET /stats counts it
                java -jar campaign-stream-bench.jar cache-footprint [--campaigns 10000] [--deltas 600]

@@ -13,7 +13,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,8 +23,6 @@ import java.util.concurrent.TimeUnit;
  * the ceiling for any service that sits between a caller and the upstream there.
  */
 final class PassThroughProxy {
-
-  static final Set<String> OPTIONS = Set.of("host", "port", "upstream-port", "event-loops");
 
   private PassThroughProxy() {
   }
@@ -93,19 +90,12 @@ final class PassThroughProxy {
   }
 
   static int run(Args args) throws Exception {
-    args.requireOnly(OPTIONS);
-    String host = args.text("host", "127.0.0.1");
-    int port = (int) args.number("port", 18482);
-    int upstreamPort = (int) args.number("upstream-port", 18481);
-    int loops = (int) args.number("event-loops", Math.min(2, Runtime.getRuntime().availableProcessors()));
+    RelayOptions options = RelayOptions.from(args);
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true)).build();
-    vertx.deployVerticle(() -> new ProxyVerticle(host, port, upstreamPort), new DeploymentOptions().setInstances(loops))
+        .with(new VertxOptions().setEventLoopPoolSize(options.loops()).setPreferNativeTransport(true)).build();
+    vertx.deployVerticle(() -> new ProxyVerticle(options.host(), options.port(), options.upstreamPort()),
+            new DeploymentOptions().setInstances(options.loops()))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    System.out.println("proxy: " + loops + " event loop(s), upstream port " + upstreamPort);
-    System.out.println("READY " + port);
-    System.out.flush();
-    Thread.currentThread().join(); // until killed
-    return 0;
+    return options.serveUntilKilled("proxy: " + options.loops() + " event loop(s), upstream port " + options.upstreamPort());
   }
 }
