@@ -121,7 +121,7 @@ wait_ready() {
 # its place. Sets PROXY_PID.
 start_proxy() {
   port_free "$PROXY_PORT" || die "port $PROXY_PORT is in use (set BENCH_PROXY_PORT)"
-  local out="$LOG_DIR/proxy.log"
+  local out="$LOG_DIR/${PROXY_KIND:-proxy}.log"
   # shellcheck disable=SC2086
   java $SERVICE_JAVA_OPTS -jar "$BENCH_JAR" "${PROXY_KIND:-proxy}" --host 127.0.0.1 --port "$PROXY_PORT" \
     --upstream-port "$UPSTREAM_PORT" >"$out" 2>&1 &
@@ -230,22 +230,26 @@ turnaround() {
 # for each packet that finds it asleep, whatever its own work. Prints {"paced": [{"rate_per_s", and
 # turnaround's figures}, ...], "back_to_back": {...}}.
 nginx_floor() {
-  local pcap="$LOG_DIR/nginx-floor.pcap" seconds="$1" rate requests paced='[]' fast
+  local seconds="$1" rate paced='[]'
   shift
   ensure_debian_package curl curl "the floor (FIRST_SPLIT)"
   for rate in "$@"; do
-    requests=$((rate * seconds > 5000 ? 5000 : rate * seconds))
-    start_capture "$pcap" "$NGINX_PORT"
-    curl -fsS -o /dev/null --rate "$rate/s" "http://127.0.0.1:$NGINX_PORT/floor?[1-$requests]"
-    stop_capture
-    paced=$(jq -c --argjson r "$rate" --argjson t "$(turnaround "$pcap" "$NGINX_PORT")" '. + [{rate_per_s: $r} + $t]' <<<"$paced")
+    paced=$(jq -c --argjson r "$rate" --argjson t "$(floor_turnaround $((rate * seconds > 5000 ? 5000 : rate * seconds)) --rate "$rate/s")" \
+      '. + [{rate_per_s: $r} + $t]' <<<"$paced")
   done
+  jq -n -c --argjson p "$paced" --argjson f "$(floor_turnaround 1000)" '{paced: $p, back_to_back: $f}'
+}
+
+# floor_turnaround REQUESTS [CURL OPTIONS]: turnaround's figures for REQUESTS of nginx's /floor, one
+# after the other on one connection.
+floor_turnaround() {
+  local pcap="$LOG_DIR/nginx-floor.pcap" requests="$1"
+  shift
   start_capture "$pcap" "$NGINX_PORT"
-  curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT/floor?[1-1000]"
+  curl -fsS -o /dev/null "$@" "http://127.0.0.1:$NGINX_PORT/floor?[1-$requests]"
   stop_capture
-  fast=$(turnaround "$pcap" "$NGINX_PORT")
+  turnaround "$pcap" "$NGINX_PORT"
   rm -f "$pcap"
-  jq -n -c --argjson p "$paced" --argjson f "$fast" '{paced: $p, back_to_back: $f}'
 }
 
 # start_nginx: nginx as the C reference relay of scenario 1, in front of the upstream: one process

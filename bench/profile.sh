@@ -17,13 +17,7 @@ AP_VERSION=4.2
 out_dir="$RESULTS_DIR/profiles"
 mkdir -p "$out_dir"
 command -v jq >/dev/null || die "jq is needed (apt-get install jq)"
-if ! command -v perf >/dev/null; then
-  [[ $(id -u) == 0 ]] || die "perf is needed: apt-get install linux-perf"
-  log "installing linux-perf (system calls and context switches per chunk)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q linux-perf >/dev/null 2>&1 \
-    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q linux-perf >/dev/null; } \
-    || die "could not install linux-perf"
-fi
+ensure_debian_package perf linux-perf "system calls and context switches per chunk"
 build_all
 
 # The profiler's native library, from its jar on Maven Central.

@@ -144,10 +144,16 @@ final class NettyRelay {
       channel.writeAndFlush(forward);
     }
 
+    /** The upstream connection answering this caller now, or null once it went back to the pool. */
+    private Channel answering(ChannelHandlerContext caller) {
+      return serving != null && serving.pipeline().get(UpstreamHandler.class).caller == caller ? serving : null;
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext caller) {
-      if (serving != null && serving.pipeline().get(UpstreamHandler.class).caller == caller) {
-        serving.config().setAutoRead(caller.channel().isWritable());
+      Channel channel = answering(caller);
+      if (channel != null) {
+        channel.config().setAutoRead(caller.channel().isWritable());
       }
       caller.fireChannelWritabilityChanged();
     }
@@ -155,8 +161,8 @@ final class NettyRelay {
     @Override
     public void channelInactive(ChannelHandlerContext caller) {
       // A caller who leaves mid-stream ends the upstream call, as the service does.
-      Channel channel = serving;
-      if (channel != null && channel.pipeline().get(UpstreamHandler.class).caller == caller) {
+      Channel channel = answering(caller);
+      if (channel != null) {
         channel.close();
       }
       caller.fireChannelInactive();
